@@ -1,0 +1,110 @@
+//! Calendar dates and their 和暦 (Japanese era) display (SPEC X2). No clock: dates come in.
+
+use std::fmt;
+
+/// A date of the Gregorian calendar, validated. `Ord` is chronological.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CalendarDate {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl CalendarDate {
+    /// A date, or `None` when it is not on the calendar (2023-02-29, month 13 …).
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Self { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`).
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.trim().split(['-', '/']);
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        if parts.next().is_some() {
+            return None;
+        }
+        Self::new(year, month, day)
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+    pub fn month(self) -> u8 {
+        self.month
+    }
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// 年度 (fiscal year, April–March): 2025-03-31 is in FY2024.
+    pub fn fiscal_year(self) -> i32 {
+        if self.month >= 4 { self.year } else { self.year - 1 }
+    }
+
+    /// 和暦 display, e.g. `令和8年11月21日` (元年 for the first year of an era).
+    pub fn wareki(self) -> String {
+        const ERAS: [(&str, (i32, u8, u8)); 4] = [
+            ("令和", (2019, 5, 1)),
+            ("平成", (1989, 1, 8)),
+            ("昭和", (1926, 12, 25)),
+            ("大正", (1912, 7, 30)),
+        ];
+        let key = (self.year, self.month, self.day);
+        for (name, start) in ERAS {
+            if key >= start {
+                let n = self.year - start.0 + 1;
+                let y = if n == 1 { "元".to_string() } else { n.to_string() };
+                return format!("{name}{y}年{}月{}日", self.month, self.day);
+            }
+        }
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+impl fmt::Display for CalendarDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x2_dates_off_the_calendar_are_refused() {
+        assert!(CalendarDate::parse("2023-02-29").is_none());
+        assert!(CalendarDate::parse("2024-02-29").is_some());
+        assert!(CalendarDate::parse("1900-02-29").is_none());
+        assert!(CalendarDate::parse("2024-13-01").is_none());
+        assert!(CalendarDate::parse("2024-04-31").is_none());
+        assert!(CalendarDate::parse("2024-04").is_none());
+    }
+
+    #[test]
+    fn x2_fiscal_year_runs_april_to_march() {
+        assert_eq!(CalendarDate::parse("2025-03-31").unwrap().fiscal_year(), 2024);
+        assert_eq!(CalendarDate::parse("2025-04-01").unwrap().fiscal_year(), 2025);
+    }
+
+    #[test]
+    fn x2_wareki_display() {
+        assert_eq!(CalendarDate::parse("2026-11-21").unwrap().wareki(), "令和8年11月21日");
+        assert_eq!(CalendarDate::parse("2019-05-01").unwrap().wareki(), "令和元年5月1日");
+        assert_eq!(CalendarDate::parse("2019-04-30").unwrap().wareki(), "平成31年4月30日");
+    }
+}
