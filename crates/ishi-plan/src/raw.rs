@@ -381,9 +381,9 @@ pub(crate) fn standardize(block: &[f64], factors: &[[f64; PHYSICIAN_AGE_BANDS]; 
     (heads, std)
 }
 
-/// Demand terms of one pyramid: (Σ pop × w·outpatient, Σ pop × inpatient, Σ pop), optionally limited
+/// Demand terms of one pyramid (P2.3–P2.4): (Σ pop × w·outpatient, Σ pop × inpatient, Σ pop), optionally limited
 /// to bands below `age_limit`.
-pub(crate) fn demand_terms(p: &Pyramid, rates: &NationalRates, age_limit: Option<u8>) -> (f64, f64, f64) {
+pub fn demand_terms(p: &Pyramid, rates: &NationalRates, age_limit: Option<u8>) -> (f64, f64, f64) {
     let bands = age_limit.map_or(POPULATION_BANDS, |l| (l as usize).div_ceil(5).min(POPULATION_BANDS));
     let (mut out, mut inp, mut pop) = (0.0, 0.0, 0.0);
     for s in 0..2 {
