@@ -3,7 +3,7 @@
 
 use crate::area::{AreaCode, Level};
 use crate::components::{Components, IndexSource};
-use crate::designation::{self, AreaIndex, Designation, Override, Thresholds};
+use crate::designation::{self, AreaIndex, Designation, Override, ThresholdRule, Thresholds};
 use crate::edition::RuleEdition;
 use crate::error::PlanError;
 
@@ -54,9 +54,21 @@ impl PlanTable {
         national: Option<f64>,
         overrides: &[Override],
     ) -> Result<Self, PlanError> {
+        Self::build_with_rule(level, edition, &edition.threshold_rule(level), entries, national, overrides)
+    }
+
+    /// As [`PlanTable::build`] with an explicit threshold rule (the P2.9 variants designate one tail).
+    pub fn build_with_rule(
+        level: Level,
+        edition: &RuleEdition,
+        rule: &ThresholdRule,
+        entries: Vec<AreaEntry>,
+        national: Option<f64>,
+        overrides: &[Override],
+    ) -> Result<Self, PlanError> {
         let indexes: Vec<AreaIndex> =
             entries.iter().map(|e| AreaIndex { code: e.code.clone(), index: e.index }).collect();
-        let designated = designation::designate(&indexes, &edition.threshold_rule(level))?;
+        let designated = designation::designate(&indexes, rule)?;
         let decided = designation::apply_overrides(&designated, overrides)?;
         let rows = entries
             .into_iter()

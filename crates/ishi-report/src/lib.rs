@@ -1,1 +1,21 @@
+//! # ishi-report — renderings for people
+//!
+//! - [`text_table::render`] — the aligned Japanese table of `ishi plan table --format table`
+//!   (display width aware: a kanji takes two columns), thresholds printed above.
+//! - [`chart::rank_chart_svg`] — the seed's rank chart: areas ordered by rank, the index as bars,
+//!   the two thresholds as lines, bars coloured by designation, Japanese axis and labels.
+//!
+//! Both take an [`ishi_plan::PlanTable`] and return a `String`; writing it anywhere is the caller's
+//! business.
 
+pub mod chart;
+pub mod text_table;
+
+use thiserror::Error;
+
+/// Errors of this crate.
+#[derive(Debug, Error)]
+pub enum ReportError {
+    #[error("cannot draw the chart: {0}")]
+    Chart(String),
+}

@@ -1,0 +1,215 @@
+//! `ishi plan …` and `ishi synth`.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use ishi_io::export::{plan_table_csv, plan_table_json, plan_table_xlsx, write_atomic};
+use ishi_io::import::{read_overrides, read_prefectures, read_secondary_areas};
+use ishi_io::raw_files::{read_raw_dir, write_raw_dir};
+use ishi_io::sheet::Sheet;
+use ishi_io::shipped;
+use ishi_plan::components::{Components, IndexSource};
+use ishi_plan::raw::compute;
+use ishi_plan::variant::{VariantKind, compute_variant};
+use ishi_plan::{AreaEntry, Level, PlanTable, RuleEdition};
+
+use crate::cli::{ChartArgs, EditionArgs, FormatArg, LevelArg, SortArg, SourceArgs, SynthArgs, TableArgs, VariantArg};
+
+/// Messages on stderr, unless --quiet.
+pub struct Log {
+    pub quiet: bool,
+}
+
+impl Log {
+    fn info(&self, message: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", message.as_ref());
+        }
+    }
+}
+
+/// The designated table and the credit line of its data.
+fn build(source: &SourceArgs, log: &Log) -> Result<(PlanTable, String)> {
+    let edition = RuleEdition::builtin(&source.edition)?;
+    let level = match source.level {
+        LevelArg::Secondary => Level::Secondary,
+        LevelArg::Tertiary => Level::Tertiary,
+    };
+    let per = edition.index.per_population.value;
+    let started = Instant::now();
+    let (entries, national, credit, rule) = if let Some(dir) = &source.raw {
+        let bundle = read_raw_dir(dir)?;
+        let tally = bundle.tally(&edition);
+        let areas = &bundle.inputs.areas;
+        let names: Vec<(String, String, String)> = match level {
+            Level::Secondary => areas
+                .secondary
+                .iter()
+                .map(|a| {
+                    let t = areas.tertiary.iter().find(|t| t.code == a.tertiary).map_or(a.tertiary.to_string(), |t| t.name.clone());
+                    (a.code.to_string(), a.name.clone(), t)
+                })
+                .collect(),
+            Level::Tertiary => areas.tertiary.iter().map(|t| (t.code.to_string(), t.name.clone(), t.name.clone())).collect(),
+        };
+        let credit = format!("入力（raw mode）: {}", dir.display());
+        if let Some(variant) = source.variant {
+            let kind = match variant {
+                VariantArg::Outpatient => VariantKind::Outpatient,
+                VariantArg::Obstetrics => VariantKind::Obstetrics,
+                VariantArg::Pediatrics => VariantKind::Pediatrics,
+            };
+            let v = compute_variant(&bundle.inputs, &tally, kind, &edition)?;
+            let values = if level == Level::Secondary { &v.secondary } else { &v.tertiary };
+            let entries = names
+                .into_iter()
+                .zip(values)
+                .map(|((code, name, pref), a)| AreaEntry { code: code.as_str().into(), name, prefecture: pref, index: a.index, index_source: IndexSource::Computed, components: None })
+                .collect();
+            (entries, Some(v.national.index), format!("{credit}（{}）", v.rule.name), v.rule.threshold_rule())
+        } else {
+            let r = compute(&bundle.inputs, &tally, &edition)?;
+            let values = if level == Level::Secondary { &r.secondary } else { &r.tertiary };
+            let entries = names
+                .into_iter()
+                .zip(values)
+                .map(|((code, name, pref), a)| AreaEntry {
+                    code: code.as_str().into(),
+                    name,
+                    prefecture: pref,
+                    index: a.index,
+                    index_source: IndexSource::Computed,
+                    components: Some(Components { std_physicians: a.std_physicians, population: a.population, std_utilization_ratio: a.std_utilization_ratio }),
+                })
+                .collect();
+            (entries, Some(r.national.index), credit, edition.threshold_rule(level))
+        }
+    } else {
+        let (entries, credit) = match (&source.input, level) {
+            (Some(path), Level::Secondary) => (read_secondary_areas(&Sheet::open(path)?, per)?, format!("入力: {}", path.display())),
+            (Some(path), Level::Tertiary) => (read_prefectures(&Sheet::open(path)?)?, format!("入力: {}", path.display())),
+            (None, Level::Secondary) => (shipped::secondary_areas_2024(), shipped::SOURCE_2024.to_string()),
+            (None, Level::Tertiary) => (shipped::prefectures_2024(), shipped::SOURCE_2024.to_string()),
+        };
+        // The national value needs every secondary area's components; prefectures alone do not give it.
+        let national = match (&source.input, level) {
+            (None, _) => Some(shipped::national_2024()),
+            (Some(_), Level::Secondary) => ishi_plan::components::national_value(entries.iter().map(|e| e.components.as_ref()), per),
+            (Some(_), Level::Tertiary) => None,
+        };
+        (entries, national, credit, edition.threshold_rule(level))
+    };
+    let overrides = match &source.overrides {
+        Some(path) => read_overrides(&Sheet::open(path)?, if level == Level::Secondary { 4 } else { 2 })?,
+        None => vec![],
+    };
+    let table = PlanTable::build_with_rule(level, &edition, &rule, entries, national, &overrides)?;
+    log.info(format!(
+        "{} {} areas under edition {} in {:.0} ms",
+        level.as_ja(),
+        table.rows.len(),
+        edition.id,
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    Ok((table, credit))
+}
+
+/// `ishi plan table`.
+pub fn table(args: &TableArgs, log: &Log) -> Result<()> {
+    let (mut table, credit) = build(&args.source, log)?;
+    if args.sort == SortArg::Rank {
+        table.rows.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.entry.code.cmp(&b.entry.code)));
+    }
+    let bytes = match args.format {
+        FormatArg::Table => ishi_report::text_table::render(&table, &credit).into_bytes(),
+        FormatArg::Csv => plan_table_csv(&table),
+        FormatArg::Json => {
+            let mut s = serde_json::to_string_pretty(&plan_table_json(&table))?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        FormatArg::Xlsx => {
+            if args.output.is_none() && std::io::stdout().is_terminal() {
+                bail!("--format xlsx writes a binary workbook: give --output FILE.xlsx (or redirect stdout)");
+            }
+            plan_table_xlsx(&table, &credit)?
+        }
+    };
+    emit(args.output.as_deref(), &bytes, log)
+}
+
+fn emit(output: Option<&Path>, bytes: &[u8], log: &Log) -> Result<()> {
+    match output {
+        Some(path) => {
+            write_atomic(path, bytes)?;
+            log.info(format!("wrote {}", path.display()));
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            if let Err(e) = out.write_all(bytes).and_then(|_| out.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e).context("writing to stdout");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `ishi plan chart`.
+pub fn chart(args: &ChartArgs, log: &Log) -> Result<()> {
+    let (table, credit) = build(&args.source, log)?;
+    let svg = ishi_report::chart::rank_chart_svg(&table, &credit)?;
+    emit(Some(&args.output), svg.as_bytes(), log)
+}
+
+/// `ishi plan edition`.
+pub fn edition(args: &EditionArgs) -> Result<()> {
+    let e = RuleEdition::builtin(&args.edition)?;
+    let mut out = format!("ルール版 {} — {}（{} から）\n出典: {}\n\n", e.id, e.name, e.effective_from.wareki(), e.source);
+    out += &format!("index.per_population = {}\n  出典: {}\n", e.index.per_population.value, e.index.per_population.source);
+    out += &format!(
+        "index.secondary_workplace_share = {}\n  出典: {}\n",
+        e.index.secondary_workplace_share.value, e.index.secondary_workplace_share.source
+    );
+    for (name, level) in [("secondary", Level::Secondary), ("tertiary", Level::Tertiary)] {
+        match e.thresholds(level) {
+            ishi_plan::edition::LevelThresholds::Rank { top_share, bottom_share } => {
+                out += &format!("{name}: rank mode\n  top_share = {:.4}\n    出典: {}\n  bottom_share = {:.4}\n    出典: {}\n", top_share.value.fraction(), top_share.source, bottom_share.value.fraction(), bottom_share.source);
+            }
+            ishi_plan::edition::LevelThresholds::Fixed { upper, lower } => {
+                out += &format!("{name}: fixed mode\n  upper = {}\n    出典: {}\n  lower = {}\n    出典: {}\n", upper.value, upper.source, lower.value, lower.source);
+            }
+        }
+    }
+    for v in [&e.variants.outpatient, &e.variants.obstetrics, &e.variants.pediatrics] {
+        out += &format!("variant {}: per = {}, share = {:.4} ({:?})\n  出典: {}\n", v.name, v.per.value, v.share.value.fraction(), v.designate, v.per.source);
+    }
+    emit(None, out.as_bytes(), &Log { quiet: true })
+}
+
+/// `ishi synth`.
+pub fn synth(args: &SynthArgs, log: &Log) -> Result<()> {
+    if args.tertiary == 0 || args.areas < args.tertiary {
+        bail!("--areas must be at least --tertiary, and --tertiary at least 1");
+    }
+    let nation = ishi_synth::generate(&ishi_synth::SynthConfig {
+        seed: args.seed,
+        tertiary_areas: args.tertiary,
+        secondary_areas: args.areas,
+        physicians: args.physicians,
+        ..Default::default()
+    });
+    write_raw_dir(
+        &args.output,
+        &nation.inputs,
+        &nation.records,
+        Some((&nation.deliveries, &nation.clinic_outpatient_share)),
+        &format!("{} seed={}", ishi_synth::SYNTHETIC_LABEL, args.seed),
+    )?;
+    log.info(format!("wrote a SYNTHETIC raw-mode directory to {} ({} physicians, seed {})", args.output.display(), args.physicians, args.seed));
+    Ok(())
+}
