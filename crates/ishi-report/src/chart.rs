@@ -16,6 +16,8 @@ use std::ops::Range;
 
 use ishi_plan::{Designation, Level, PlanRow, PlanTable, Prefecture};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use unicode_width::UnicodeWidthStr;
@@ -265,28 +267,39 @@ fn draw_reference_lines(
         }
     }
 
-    // Captions sit just above their line at the left end, where the bars are lowest (module doc).
-    // When two lines are too close for their captions to stack, the later caption moves right of
-    // the earlier one instead of off its line.
+    // Captions go at the left end, where the bars are lowest (module doc): above their line if
+    // there is room, else moved right past an earlier caption, else below the line. A caption
+    // never covers another caption or crosses another reference line, so close lines (the 全国値
+    // next to a threshold) stay readable.
     let height = LINE_LABEL_PX as i32 + 4;
-    let mut placed: Vec<(Range<i32>, Range<i32>)> = Vec::new();
-    let mut order: Vec<&Reference> = refs.iter().collect();
-    order.sort_by(|a, b| b.value.total_cmp(&a.value));
-    for r in order {
-        let y = chart.backend_coord(&(0.0, r.value)).1;
-        let ys = (y - 3 - height)..(y - 3);
-        let width = text_width(&r.caption, LINE_LABEL_PX) + 10;
-        let mut x = x_px.start + 10;
-        for (px, py) in &placed {
-            if overlaps(py, &ys) && overlaps(px, &(x..x + width)) {
-                x = x.max(px.end + 16);
-            }
-        }
-        // A translucent patch keeps the caption readable over grid lines and any bar below it.
-        root.draw(&Rectangle::new([(x - 4, ys.start), (x + width - 4, ys.end)], WHITE.mix(0.85).filled()))
+    let line_ys: Vec<i32> = refs.iter().map(|r| chart.backend_coord(&(0.0, r.value)).1).collect();
+    let mut placed: Vec<PixelBox> = Vec::new();
+    let mut order: Vec<(&Reference, i32)> = refs.iter().zip(line_ys.iter().copied()).collect();
+    order.sort_by(|a, b| b.0.value.total_cmp(&a.0.value));
+    for (r, y) in order {
+        let width = text_width(&r.caption, LINE_LABEL_PX) + 8;
+        let above = (y - 3 - height)..(y - 3);
+        let below = (y + 3)..(y + 3 + height);
+        let mut xs = vec![x_px.start + 6];
+        xs.extend(placed.iter().map(|p| p.x.end + 12));
+        let free = |b: &PixelBox| {
+            b.x.end <= x_px.end
+                && !placed.iter().any(|p| p.overlaps(b))
+                && !line_ys.iter().any(|ly| *ly != y && b.y.contains(ly))
+        };
+        let candidates = [&above, &below]
+            .into_iter()
+            .flat_map(|ys| xs.iter().map(move |x| PixelBox { x: *x..*x + width, y: ys.clone() }));
+        let spot = candidates
+            .clone()
+            .find(|b| free(b))
+            .unwrap_or(PixelBox { x: xs[0]..xs[0] + width, y: above.clone() });
+        // A translucent patch keeps the caption readable over grid lines and any bar under it.
+        root.draw(&Rectangle::new([(spot.x.start, spot.y.start), (spot.x.end, spot.y.end)], WHITE.mix(0.85).filled()))
             .map_err(chart_error)?;
-        text(root, &r.caption, (x, y - 5), LINE_LABEL_PX, r.colour, HPos::Left, VPos::Bottom)?;
-        placed.push((x - 4..x + width - 4, ys));
+        let text_at = (spot.x.start + 4, spot.y.end - 2);
+        text(root, &r.caption, text_at, LINE_LABEL_PX, r.colour, HPos::Left, VPos::Bottom)?;
+        placed.push(spot);
     }
     Ok(())
 }
@@ -434,8 +447,18 @@ fn text_width(s: &str, size_px: f64) -> i32 {
     (s.width() as f64 * size_px / 2.0).ceil() as i32
 }
 
-fn overlaps(a: &Range<i32>, b: &Range<i32>) -> bool {
-    a.start < b.end && b.start < a.end
+/// A rectangle in canvas pixels.
+#[derive(Clone)]
+struct PixelBox {
+    x: Range<i32>,
+    y: Range<i32>,
+}
+
+impl PixelBox {
+    fn overlaps(&self, other: &PixelBox) -> bool {
+        let cross = |a: &Range<i32>, b: &Range<i32>| a.start < b.end && b.start < a.end;
+        cross(&self.x, &other.x) && cross(&self.y, &other.y)
+    }
 }
 
 /// A text style whose `size_px` is the font size that ends up in the SVG: plotters' SVG backend
