@@ -17,7 +17,7 @@ fn refuse(file_name: &str, bytes: &[u8], level: &str, expect: &[&str]) {
     let o = ishi(&["plan", "table", "--level", level, "--input", input.to_str().unwrap(), "--format", "csv", "--output", output.to_str().unwrap()]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "stderr: {err}");
-    assert!(err.contains(file_name), "names the file: {err}");
+    assert_eq!(err.matches(file_name).count(), 1, "names the file once: {err}");
     for e in expect {
         assert!(err.contains(e), "expected {e:?} in: {err}");
     }

@@ -54,7 +54,7 @@ impl std::error::Error for InputError {}
 #[derive(Debug, Error)]
 pub enum IoError {
     /// Bad input: the caller should exit with code 2 and write nothing.
-    #[error("{0}")]
+    #[error(transparent)]
     Input(#[from] InputError),
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },

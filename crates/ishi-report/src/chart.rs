@@ -55,6 +55,9 @@ const MARGIN_RIGHT: i32 = 36;
 const PLOT_TOP: i32 = 122;
 const Y_LABEL_AREA: i32 = 56;
 
+/// Explains the ※ over a bar whose decided designation differs from the mechanical one (P3.3).
+const OVERRIDE_NOTE: &str = "※ 都道府県の判断により指標による区分と異なる指定（色は判断後の区分）";
+
 const TITLE_PX: f64 = 26.0;
 const LEGEND_PX: f64 = 16.0;
 const AXIS_TITLE_PX: f64 = 16.0;
@@ -188,14 +191,18 @@ fn draw(
     let x_mid = (x_px.start + x_px.end) / 2;
     text(root, "順位（1位 = 指標が最も高い）", (x_mid, axis_title_base), AXIS_TITLE_PX, INK, HPos::Center, VPos::Bottom)?;
 
-    let mut footer = Vec::new();
     if !source.trim().is_empty() {
-        footer.push(format!("出典: {}", source.trim()));
+        let credit = format!("出典: {}", source.trim());
+        text(root, &credit, (MARGIN_LEFT, credit_base), CREDIT_PX, MUTED, HPos::Left, VPos::Bottom)?;
     }
     if in_slot_order.iter().any(|r| r.decided != r.designation) {
-        footer.push("※ 都道府県の判断により指標による区分と異なる指定（色は判断後の区分）".to_string());
+        // Right-aligned on the credit line when both fit, else on the free right end of the
+        // x-axis title row.
+        let credit_end = MARGIN_LEFT + text_width(&format!("出典: {}", source.trim()), CREDIT_PX);
+        let note_start = WIDTH as i32 - MARGIN_RIGHT - text_width(OVERRIDE_NOTE, CREDIT_PX);
+        let y = if credit_end + 24 <= note_start { credit_base } else { axis_title_base };
+        text(root, OVERRIDE_NOTE, (WIDTH as i32 - MARGIN_RIGHT, y), CREDIT_PX, MUTED, HPos::Right, VPos::Bottom)?;
     }
-    text(root, &footer.join("　"), (MARGIN_LEFT, credit_base), CREDIT_PX, MUTED, HPos::Left, VPos::Bottom)?;
     Ok(())
 }
 
@@ -461,10 +468,17 @@ impl PixelBox {
     }
 }
 
-/// A text style whose `size_px` is the font size that ends up in the SVG: plotters' SVG backend
-/// writes `font-size = size / 1.24`, so the size handed to it is scaled up by that factor.
+/// A text style whose `size_px` is the font size that ends up in the SVG.
 fn text_style(size_px: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-    TextStyle { font: (FONT_FAMILY, size_px * 1.24).into_font(), color: colour.to_backend_color(), pos: Pos::new(h, v) }
+    TextStyle { font: (FONT_FAMILY, backend_size(size_px)).into_font(), color: colour.to_backend_color(), pos: Pos::new(h, v) }
+}
+
+/// plotters' SVG backend writes `font-size = size / 1.24`. Of the floats next to `px · 1.24` this
+/// takes one that divides back to exactly `px`, so the SVG says `26`, not `26.000000000000004`.
+fn backend_size(px: f64) -> f64 {
+    let guess = px * 1.24;
+    let neighbours = [guess, f64::from_bits(guess.to_bits() - 1), f64::from_bits(guess.to_bits() + 1)];
+    neighbours.into_iter().find(|s| s / 1.24 == px).unwrap_or(guess)
 }
 
 fn text(
