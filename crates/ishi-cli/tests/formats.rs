@@ -146,3 +146,15 @@ fn cli_json_snapshot_first_areas() {
     let rows = json(&["plan", "table"]);
     insta::assert_json_snapshot!(rows[..3].to_vec());
 }
+
+#[test]
+fn p3_chart_command_writes_an_svg_rank_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("chart.svg");
+    let o = ishi(&["plan", "chart", "--level", "tertiary", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.contains("医師偏在指標"));
+    assert!(svg.contains("266.8") && svg.contains("228.8"), "rank thresholds labelled");
+}

@@ -48,11 +48,6 @@ fn find(dir: &Path, stem: &str) -> Option<PathBuf> {
     ["csv", "xlsx"].iter().map(|e| dir.join(format!("{stem}.{e}"))).find(|p| p.is_file())
 }
 
-fn open_required(dir: &Path, stem: &str) -> Result<Sheet, IoError> {
-    let path = find(dir, stem).ok_or_else(|| InputError::file(&dir.join(format!("{stem}.csv")).display().to_string(), "required raw-mode file is missing (.csv or .xlsx)"))?;
-    Sheet::open(&path)
-}
-
 /// `男`/`女`, `M`/`F`, `male`/`female`, `1`/`2` (三師調査 coding).
 pub fn parse_sex(row: &Row, col: usize) -> Result<Sex, InputError> {
     match row.text(col).to_ascii_lowercase().as_str() {
@@ -97,8 +92,17 @@ fn area_lookup<'a>(row: &Row, col: usize, ids: &'a HashMap<String, AreaId>) -> R
 /// Reads a raw-mode directory: `areas`, `physicians` or `physician_counts`, `population`, `rates`,
 /// `hours`, `parameters`, and optionally `flows` and `variant_inputs` (each `.csv` or `.xlsx`).
 pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
+    read_raw_sheets(|stem| find(dir, stem).map(|p| Sheet::open(&p)).transpose(), &dir.display().to_string())
+}
+
+/// Reads raw-mode tables from any source: `open(stem)` returns the sheet named `stem` (`areas`,
+/// `population` …) or `None` when there is none. `place` names the source in messages.
+pub fn read_raw_sheets(mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoError>, place: &str) -> Result<RawBundle, IoError> {
+    let mut open_required = |stem: &str| -> Result<Sheet, IoError> {
+        open(stem)?.ok_or_else(|| InputError::file(&format!("{place}/{stem}.csv"), "required raw-mode file is missing (.csv or .xlsx)").into())
+    };
     // areas
-    let sheet = open_required(dir, "areas")?;
+    let sheet = open_required("areas")?;
     let cols = sheet.columns(&["area_code", "area", "tertiary_code", "tertiary"], &[])?;
     let c = |n| cols.get(n).unwrap();
     let (mut secondary, mut tertiary): (Vec<SecondaryArea>, Vec<TertiaryArea>) = (vec![], vec![]);
@@ -124,7 +128,7 @@ pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
     let n = areas.secondary.len();
 
     // population
-    let sheet = open_required(dir, "population")?;
+    let sheet = open_required("population")?;
     let cols = sheet.columns(&["area_code", "sex", "age_from", "population"], &[])?;
     let c = |n| cols.get(n).unwrap();
     let mut population: Vec<Pyramid> = vec![[[0.0; POPULATION_BANDS]; 2]; n];
@@ -137,7 +141,7 @@ pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
     })?;
 
     // rates
-    let sheet = open_required(dir, "rates")?;
+    let sheet = open_required("rates")?;
     let cols = sheet.columns(&["sex", "age_from", "inpatient_rate", "clinic_outpatient_rate"], &[])?;
     let c = |n| cols.get(n).unwrap();
     let mut inpatient: Pyramid = [[f64::NAN; POPULATION_BANDS]; 2];
@@ -162,7 +166,7 @@ pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
     }
 
     // hours
-    let sheet = open_required(dir, "hours")?;
+    let sheet = open_required("hours")?;
     let cols = sheet.columns(&["sex", "age_band", "hours"], &[])?;
     let c = |n| cols.get(n).unwrap();
     let mut by_band = [[f64::NAN; PHYSICIAN_AGE_BANDS]; 2];
@@ -180,7 +184,7 @@ pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
     }
 
     // parameters
-    let sheet = open_required(dir, "parameters")?;
+    let sheet = open_required("parameters")?;
     let cols = sheet.columns(&["name", "value"], &["source"])?;
     let c = |n| cols.get(n).unwrap();
     let (mut weight, mut mean_hours) = (None, None);
@@ -199,8 +203,7 @@ pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
     let mut inputs = RawInputs::new(areas, population, rates, hours);
 
     // flows (optional): area or tertiary codes
-    if let Some(path) = find(dir, "flows") {
-        let sheet = Sheet::open(&path)?;
+    if let Some(sheet) = open("flows")? {
         let cols = sheet.columns(&["area_code", "inpatient", "outpatient"], &[])?;
         let c = |n| cols.get(n).unwrap();
         sheet.for_each_row(|row| {
@@ -218,8 +221,7 @@ pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
     }
 
     // variant inputs (optional)
-    if let Some(path) = find(dir, "variant_inputs") {
-        let sheet = Sheet::open(&path)?;
+    if let Some(sheet) = open("variant_inputs")? {
         let cols = sheet.columns(&["area_code"], &["deliveries", "clinic_outpatient_share"])?;
         let (mut deliveries, mut shares) = (vec![f64::NAN; n], vec![f64::NAN; n]);
         sheet.for_each_row(|row| {
@@ -241,8 +243,7 @@ pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
     }
 
     // physicians
-    let physicians = if let Some(path) = find(dir, "physicians") {
-        let sheet = Sheet::open(&path)?;
+    let physicians = if let Some(sheet) = open("physicians")? {
         let cols = sheet.columns(&["area_code", "sex", "age", "facility"], &["secondary_area_code", "specialty"])?;
         let c = |n| cols.get(n).unwrap();
         let second = cols.get("secondary_area_code");
@@ -266,8 +267,8 @@ pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
         })?;
         Physicians::Records(records)
     } else {
-        let sheet = open_required(dir, "physician_counts").map_err(|_| {
-            InputError::file(&dir.join("physicians.csv").display().to_string(), "raw mode needs physicians.csv (records) or physician_counts.csv (counts)")
+        let sheet = open("physician_counts")?.ok_or_else(|| {
+            InputError::file(&format!("{place}/physicians.csv"), "raw mode needs physicians.csv (records) or physician_counts.csv (counts)")
         })?;
         let cols = sheet.columns(&["area_code", "sex", "age_band", "facility", "count"], &["specialty"])?;
         let c = |n| cols.get(n).unwrap();

@@ -24,8 +24,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::ReportError;
 
-/// Canvas size in px.
+/// Canvas width in px.
 pub const WIDTH: u32 = 1600;
+/// Canvas height in px.
 pub const HEIGHT: u32 = 800;
 
 /// Fonts a Japanese reader is likely to have, then the generic fallback.
@@ -58,12 +59,15 @@ const Y_LABEL_AREA: i32 = 56;
 /// Explains the ※ over a bar whose decided designation differs from the mechanical one (P3.3).
 const OVERRIDE_NOTE: &str = "※ 都道府県の判断により指標による区分と異なる指定（色は判断後の区分）";
 
-const TITLE_PX: f64 = 26.0;
+// Font sizes in px as written in the SVG. Each survives plotters' `× 1.24 ÷ 1.24` round trip
+// exactly (26 would come out as 26.000000000000004).
+const TITLE_PX: f64 = 25.0;
 const LEGEND_PX: f64 = 16.0;
 const AXIS_TITLE_PX: f64 = 16.0;
 const TICK_PX: f64 = 14.0;
+const RANK_PX: f64 = 12.5;
 const NAME_PX: f64 = 14.0;
-const LINE_LABEL_PX: f64 = 15.0;
+const LINE_LABEL_PX: f64 = 15.5;
 const CREDIT_PX: f64 = 12.5;
 
 /// The bar colour of a designation as `#RRGGBB`, exactly as it appears in the SVG `fill`.
@@ -148,6 +152,7 @@ fn draw(
         .chain(table.thresholds.upper)
         .chain(table.thresholds.lower)
         .chain(table.national)
+        .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::max);
     let min_value = rows.iter().map(|r| r.entry.index).fold(0.0_f64, f64::min);
     let y_range = min_value..nice_ceiling(max_value * 1.04);
@@ -347,7 +352,7 @@ fn draw_named_labels(
     names: &[String],
     top: i32,
 ) -> Result<(), ReportError> {
-    let rank_style = text_style(TICK_PX - 1.0, MUTED, HPos::Center, VPos::Top);
+    let rank_style = text_style(RANK_PX, MUTED, HPos::Center, VPos::Top);
     let name_style = text_style(NAME_PX, INK, HPos::Center, VPos::Top);
     let mut previous_rank = None;
     for (slot, (row, name)) in in_slot_order.iter().zip(names).enumerate() {
@@ -384,7 +389,7 @@ fn draw_rank_ticks(
         if marked.iter().any(|(_, r)| *r == rank) {
             continue;
         }
-        if rank == 1 || rank % step == 0 {
+        if rank == 1 || rank.is_multiple_of(step) {
             marked.push((slot, rank));
         }
     }
@@ -468,17 +473,10 @@ impl PixelBox {
     }
 }
 
-/// A text style whose `size_px` is the font size that ends up in the SVG.
+/// A text style whose `size_px` is the font size that ends up in the SVG: plotters' SVG backend
+/// writes `font-size = size / 1.24`, so the size handed to it is scaled up by that factor.
 fn text_style(size_px: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-    TextStyle { font: (FONT_FAMILY, backend_size(size_px)).into_font(), color: colour.to_backend_color(), pos: Pos::new(h, v) }
-}
-
-/// plotters' SVG backend writes `font-size = size / 1.24`. Of the floats next to `px · 1.24` this
-/// takes one that divides back to exactly `px`, so the SVG says `26`, not `26.000000000000004`.
-fn backend_size(px: f64) -> f64 {
-    let guess = px * 1.24;
-    let neighbours = [guess, f64::from_bits(guess.to_bits() - 1), f64::from_bits(guess.to_bits() + 1)];
-    neighbours.into_iter().find(|s| s / 1.24 == px).unwrap_or(guess)
+    TextStyle { font: (FONT_FAMILY, size_px * 1.24).into_font(), color: colour.to_backend_color(), pos: Pos::new(h, v) }
 }
 
 fn text(
@@ -515,6 +513,13 @@ mod tests {
         assert_eq!(rank_step(330), 50);
         assert_eq!(rank_step(47), 5);
         assert_eq!(rank_step(5), 1);
+    }
+
+    #[test]
+    fn p3_font_sizes_are_written_exactly() {
+        for px in [TITLE_PX, LEGEND_PX, AXIS_TITLE_PX, TICK_PX, RANK_PX, NAME_PX, LINE_LABEL_PX, CREDIT_PX] {
+            assert_eq!(px * 1.24 / 1.24, px, "{px}");
+        }
     }
 
     #[test]
