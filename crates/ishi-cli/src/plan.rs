@@ -48,11 +48,17 @@ fn build(source: &SourceArgs, log: &Log) -> Result<(PlanTable, String)> {
                 .secondary
                 .iter()
                 .map(|a| {
-                    let t = areas.tertiary.iter().find(|t| t.code == a.tertiary).map_or(a.tertiary.to_string(), |t| t.name.clone());
+                    let t = areas
+                        .tertiary
+                        .iter()
+                        .find(|t| t.code == a.tertiary)
+                        .map_or(a.tertiary.to_string(), |t| t.name.clone());
                     (a.code.to_string(), a.name.clone(), t)
                 })
                 .collect(),
-            Level::Tertiary => areas.tertiary.iter().map(|t| (t.code.to_string(), t.name.clone(), t.name.clone())).collect(),
+            Level::Tertiary => {
+                areas.tertiary.iter().map(|t| (t.code.to_string(), t.name.clone(), t.name.clone())).collect()
+            }
         };
         let credit = format!("入力（raw mode）: {}", dir.display());
         if let Some(variant) = source.variant {
@@ -66,7 +72,14 @@ fn build(source: &SourceArgs, log: &Log) -> Result<(PlanTable, String)> {
             let entries = names
                 .into_iter()
                 .zip(values)
-                .map(|((code, name, pref), a)| AreaEntry { code: code.as_str().into(), name, prefecture: pref, index: a.index, index_source: IndexSource::Computed, components: None })
+                .map(|((code, name, pref), a)| AreaEntry {
+                    code: code.as_str().into(),
+                    name,
+                    prefecture: pref,
+                    index: a.index,
+                    index_source: IndexSource::Computed,
+                    components: None,
+                })
                 .collect();
             (entries, Some(v.national.index), format!("{credit}（{}）", v.rule.name), v.rule.threshold_rule())
         } else {
@@ -81,22 +94,32 @@ fn build(source: &SourceArgs, log: &Log) -> Result<(PlanTable, String)> {
                     prefecture: pref,
                     index: a.index,
                     index_source: IndexSource::Computed,
-                    components: Some(Components { std_physicians: a.std_physicians, population: a.population, std_utilization_ratio: a.std_utilization_ratio }),
+                    components: Some(Components {
+                        std_physicians: a.std_physicians,
+                        population: a.population,
+                        std_utilization_ratio: a.std_utilization_ratio,
+                    }),
                 })
                 .collect();
             (entries, Some(r.national.index), credit, edition.threshold_rule(level))
         }
     } else {
         let (entries, credit) = match (&source.input, level) {
-            (Some(path), Level::Secondary) => (read_secondary_areas(&Sheet::open(path)?, per)?, format!("入力: {}", path.display())),
-            (Some(path), Level::Tertiary) => (read_prefectures(&Sheet::open(path)?)?, format!("入力: {}", path.display())),
+            (Some(path), Level::Secondary) => {
+                (read_secondary_areas(&Sheet::open(path)?, per)?, format!("入力: {}", path.display()))
+            }
+            (Some(path), Level::Tertiary) => {
+                (read_prefectures(&Sheet::open(path)?)?, format!("入力: {}", path.display()))
+            }
             (None, Level::Secondary) => (shipped::secondary_areas_2024(), shipped::SOURCE_2024.to_string()),
             (None, Level::Tertiary) => (shipped::prefectures_2024(), shipped::SOURCE_2024.to_string()),
         };
         // The national value needs every secondary area's components; prefectures alone do not give it.
         let national = match (&source.input, level) {
             (None, _) => Some(shipped::national_2024()),
-            (Some(_), Level::Secondary) => ishi_plan::components::national_value(entries.iter().map(|e| e.components.as_ref()), per),
+            (Some(_), Level::Secondary) => {
+                ishi_plan::components::national_value(entries.iter().map(|e| e.components.as_ref()), per)
+            }
             (Some(_), Level::Tertiary) => None,
         };
         (entries, national, credit, edition.threshold_rule(level))
@@ -169,8 +192,12 @@ pub fn chart(args: &ChartArgs, log: &Log) -> Result<()> {
 /// `ishi plan edition`.
 pub fn edition(args: &EditionArgs) -> Result<()> {
     let e = RuleEdition::builtin(&args.edition)?;
-    let mut out = format!("ルール版 {} — {}（{} から）\n出典: {}\n\n", e.id, e.name, e.effective_from.wareki(), e.source);
-    out += &format!("index.per_population = {}\n  出典: {}\n", e.index.per_population.value, e.index.per_population.source);
+    let mut out =
+        format!("ルール版 {} — {}（{} から）\n出典: {}\n\n", e.id, e.name, e.effective_from.wareki(), e.source);
+    out += &format!(
+        "index.per_population = {}\n  出典: {}\n",
+        e.index.per_population.value, e.index.per_population.source
+    );
     out += &format!(
         "index.secondary_workplace_share = {}\n  出典: {}\n",
         e.index.secondary_workplace_share.value, e.index.secondary_workplace_share.source
@@ -178,15 +205,31 @@ pub fn edition(args: &EditionArgs) -> Result<()> {
     for (name, level) in [("secondary", Level::Secondary), ("tertiary", Level::Tertiary)] {
         match e.thresholds(level) {
             ishi_plan::edition::LevelThresholds::Rank { top_share, bottom_share } => {
-                out += &format!("{name}: rank mode\n  top_share = {:.4}\n    出典: {}\n  bottom_share = {:.4}\n    出典: {}\n", top_share.value.fraction(), top_share.source, bottom_share.value.fraction(), bottom_share.source);
+                out += &format!(
+                    "{name}: rank mode\n  top_share = {:.4}\n    出典: {}\n  bottom_share = {:.4}\n    出典: {}\n",
+                    top_share.value.fraction(),
+                    top_share.source,
+                    bottom_share.value.fraction(),
+                    bottom_share.source
+                );
             }
             ishi_plan::edition::LevelThresholds::Fixed { upper, lower } => {
-                out += &format!("{name}: fixed mode\n  upper = {}\n    出典: {}\n  lower = {}\n    出典: {}\n", upper.value, upper.source, lower.value, lower.source);
+                out += &format!(
+                    "{name}: fixed mode\n  upper = {}\n    出典: {}\n  lower = {}\n    出典: {}\n",
+                    upper.value, upper.source, lower.value, lower.source
+                );
             }
         }
     }
     for v in [&e.variants.outpatient, &e.variants.obstetrics, &e.variants.pediatrics] {
-        out += &format!("variant {}: per = {}, share = {:.4} ({:?})\n  出典: {}\n", v.name, v.per.value, v.share.value.fraction(), v.designate, v.per.source);
+        out += &format!(
+            "variant {}: per = {}, share = {:.4} ({:?})\n  出典: {}\n",
+            v.name,
+            v.per.value,
+            v.share.value.fraction(),
+            v.designate,
+            v.per.source
+        );
     }
     emit(None, out.as_bytes(), &Log { quiet: true })
 }
@@ -210,6 +253,11 @@ pub fn synth(args: &SynthArgs, log: &Log) -> Result<()> {
         Some((&nation.deliveries, &nation.clinic_outpatient_share)),
         &format!("{} seed={}", ishi_synth::SYNTHETIC_LABEL, args.seed),
     )?;
-    log.info(format!("wrote a SYNTHETIC raw-mode directory to {} ({} physicians, seed {})", args.output.display(), args.physicians, args.seed));
+    log.info(format!(
+        "wrote a SYNTHETIC raw-mode directory to {} ({} physicians, seed {})",
+        args.output.display(),
+        args.physicians,
+        args.seed
+    ));
     Ok(())
 }

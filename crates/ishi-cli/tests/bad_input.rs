@@ -14,7 +14,18 @@ fn refuse(file_name: &str, bytes: &[u8], level: &str, expect: &[&str]) {
     let input = dir.path().join(file_name);
     std::fs::write(&input, bytes).unwrap();
     let output = dir.path().join("out.csv");
-    let o = ishi(&["plan", "table", "--level", level, "--input", input.to_str().unwrap(), "--format", "csv", "--output", output.to_str().unwrap()]);
+    let o = ishi(&[
+        "plan",
+        "table",
+        "--level",
+        level,
+        "--input",
+        input.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--output",
+        output.to_str().unwrap(),
+    ]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "stderr: {err}");
     assert_eq!(err.matches(file_name).count(), 1, "names the file once: {err}");
@@ -35,22 +46,43 @@ fn x3_missing_column() {
 
 #[test]
 fn x3_non_numeric_index() {
-    refuse("areas.csv", format!("{HEADER}0101,北海道,南渡島,２０５．５,883,3.63,1.184\n0102,北海道,南檜山,約139,26,0.215,0.855\n").as_bytes(), "secondary", &["row 3", "column index", "value \"約139\"", "not a number"]);
+    refuse(
+        "areas.csv",
+        format!("{HEADER}0101,北海道,南渡島,２０５．５,883,3.63,1.184\n0102,北海道,南檜山,約139,26,0.215,0.855\n")
+            .as_bytes(),
+        "secondary",
+        &["row 3", "column index", "value \"約139\"", "not a number"],
+    );
 }
 
 #[test]
 fn x3_duplicate_area_code() {
-    refuse("areas.csv", format!("{HEADER}0101,北海道,南渡島,205.5,883,3.63,1.184\n0101,北海道,南檜山,139,26,0.215,0.855\n").as_bytes(), "secondary", &["row 3", "column area_code", "value \"0101\"", "already on row 2"]);
+    refuse(
+        "areas.csv",
+        format!("{HEADER}0101,北海道,南渡島,205.5,883,3.63,1.184\n0101,北海道,南檜山,139,26,0.215,0.855\n").as_bytes(),
+        "secondary",
+        &["row 3", "column area_code", "value \"0101\"", "already on row 2"],
+    );
 }
 
 #[test]
 fn x3_negative_population() {
-    refuse("areas.csv", format!("{HEADER}0101,北海道,南渡島,205.5,883,-3.63,1.184\n").as_bytes(), "secondary", &["row 2", "column population_100k", "value \"-3.63\"", "negative"]);
+    refuse(
+        "areas.csv",
+        format!("{HEADER}0101,北海道,南渡島,205.5,883,-3.63,1.184\n").as_bytes(),
+        "secondary",
+        &["row 2", "column population_100k", "value \"-3.63\"", "negative"],
+    );
 }
 
 #[test]
 fn x3_unknown_prefecture_code() {
-    refuse("prefs.csv", "pref_code,prefecture,index\n13,東京都,353.9\n48,未来県,200\n".as_bytes(), "tertiary", &["row 3", "column pref_code", "value \"48\"", "unknown prefecture code"]);
+    refuse(
+        "prefs.csv",
+        "pref_code,prefecture,index\n13,東京都,353.9\n48,未来県,200\n".as_bytes(),
+        "tertiary",
+        &["row 3", "column pref_code", "value \"48\"", "unknown prefecture code"],
+    );
 }
 
 #[test]
@@ -71,7 +103,8 @@ fn x3_cp932_file_with_a_broken_byte() {
 fn x3_overrides_without_reason_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let o_path = dir.path().join("overrides.csv");
-    std::fs::write(&o_path, "code,decided,reason,decided_by,decided_on\n0102,中程度,,北海道医療政策課,2024-03-01\n").unwrap();
+    std::fs::write(&o_path, "code,decided,reason,decided_by,decided_on\n0102,中程度,,北海道医療政策課,2024-03-01\n")
+        .unwrap();
     let o = ishi(&["plan", "table", "--overrides", o_path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("column reason"));
@@ -95,7 +128,16 @@ fn x3_a_failed_run_keeps_an_existing_output_file_untouched() {
     std::fs::write(&output, "previous").unwrap();
     let input = dir.path().join("bad.csv");
     std::fs::write(&input, format!("{HEADER}0101,北海道,南渡島,x,883,3.63,1.184\n")).unwrap();
-    let o = ishi(&["plan", "table", "--input", input.to_str().unwrap(), "--format", "json", "--output", output.to_str().unwrap()]);
+    let o = ishi(&[
+        "plan",
+        "table",
+        "--input",
+        input.to_str().unwrap(),
+        "--format",
+        "json",
+        "--output",
+        output.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "previous");
 }

@@ -22,7 +22,8 @@ fn x2_cp932_and_xlsx_inputs_give_the_same_table_as_utf8() {
     let dir = tempfile::tempdir().unwrap();
     let utf8 = std::fs::read_to_string(repo_file("data/mhlw-2024/secondary_areas.csv")).unwrap();
     // Shift_JIS with full-width digits in one index and an ideographic space in a name.
-    let edited = utf8.replace("0101,北海道,南渡島,205.5", "0101,北海道,南渡島,２０５．５").replace(",両毛,", ",両毛　,");
+    let edited =
+        utf8.replace("0101,北海道,南渡島,205.5", "0101,北海道,南渡島,２０５．５").replace(",両毛,", ",両毛　,");
     let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&edited);
     assert!(!unmappable);
     let sjis_path = dir.path().join("sjis.csv");
@@ -47,7 +48,11 @@ fn x2_cp932_and_xlsx_inputs_give_the_same_table_as_utf8() {
         let rows = json(&["plan", "table", "--input", path.to_str().unwrap()]);
         assert_eq!(rows.len(), 330, "{path:?}");
         for (a, b) in base.iter().zip(&rows) {
-            assert_eq!((&a["code"], &a["index"], &a["designation"], &a["rank"]), (&b["code"], &b["index"], &b["designation"], &b["rank"]), "{path:?}");
+            assert_eq!(
+                (&a["code"], &a["index"], &a["designation"], &a["rank"]),
+                (&b["code"], &b["index"], &b["designation"], &b["rank"]),
+                "{path:?}"
+            );
         }
     }
 }
@@ -61,11 +66,12 @@ fn x2_xlsx_output_opens_and_carries_the_table() {
     let sheet = ishi_io::sheet::Sheet::from_xlsx("plan.xlsx", &std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(sheet.headers[0], "都道府県コード");
     let mut rows = 0;
-    sheet.for_each_row(|_| {
-        rows += 1;
-        Ok(())
-    })
-    .unwrap();
+    sheet
+        .for_each_row(|_| {
+            rows += 1;
+            Ok(())
+        })
+        .unwrap();
     assert_eq!(rows, 47);
 }
 

@@ -57,26 +57,75 @@ fn p3_1_golden_2024_prefectures_16_15_16_official_lists() {
     assert_eq!(counts(&rows, "designation"), (16, 15, 16));
     assert_eq!(
         names_with(&rows, "少数"),
-        sorted(&["岩手", "青森", "新潟", "福島", "茨城", "埼玉", "秋田", "山形", "静岡", "千葉", "群馬", "長野", "岐阜", "三重", "宮崎", "山口"])
+        sorted(&[
+            "岩手", "青森", "新潟", "福島", "茨城", "埼玉", "秋田", "山形", "静岡", "千葉", "群馬", "長野", "岐阜",
+            "三重", "宮崎", "山口"
+        ])
     );
     assert_eq!(
         names_with(&rows, "多数"),
-        sorted(&["香川", "高知", "奈良", "鳥取", "熊本", "佐賀", "和歌山", "石川", "長崎", "大阪", "徳島", "沖縄", "岡山", "福岡", "京都", "東京"])
+        sorted(&[
+            "香川",
+            "高知",
+            "奈良",
+            "鳥取",
+            "熊本",
+            "佐賀",
+            "和歌山",
+            "石川",
+            "長崎",
+            "大阪",
+            "徳島",
+            "沖縄",
+            "岡山",
+            "福岡",
+            "京都",
+            "東京"
+        ])
     );
 }
 
 #[test]
 fn p3_1_golden_2019_prefectures_same_method_reproduces_official_lists() {
     // The same rank method (no special case per year) on the February-2019 values.
-    let rows = json(&["plan", "table", "--level", "tertiary", "--edition", "2019", "--input", &repo_file("data/mhlw-2019/prefectures.csv")]);
+    let rows = json(&[
+        "plan",
+        "table",
+        "--level",
+        "tertiary",
+        "--edition",
+        "2019",
+        "--input",
+        &repo_file("data/mhlw-2019/prefectures.csv"),
+    ]);
     assert_eq!(counts(&rows, "designation"), (16, 15, 16));
     assert_eq!(
         names_with(&rows, "少数"),
-        sorted(&["岩手", "新潟", "青森", "福島", "埼玉", "茨城", "秋田", "山形", "静岡", "長野", "千葉", "岐阜", "群馬", "三重", "山口", "宮崎"])
+        sorted(&[
+            "岩手", "新潟", "青森", "福島", "埼玉", "茨城", "秋田", "山形", "静岡", "長野", "千葉", "岐阜", "群馬",
+            "三重", "山口", "宮崎"
+        ])
     );
     assert_eq!(
         names_with(&rows, "多数"),
-        sorted(&["東京", "京都", "福岡", "沖縄", "岡山", "大阪", "石川", "徳島", "長崎", "和歌山", "鳥取", "高知", "佐賀", "熊本", "香川", "滋賀"])
+        sorted(&[
+            "東京",
+            "京都",
+            "福岡",
+            "沖縄",
+            "岡山",
+            "大阪",
+            "石川",
+            "徳島",
+            "長崎",
+            "和歌山",
+            "鳥取",
+            "高知",
+            "佐賀",
+            "熊本",
+            "香川",
+            "滋賀"
+        ])
     );
 }
 

@@ -16,8 +16,18 @@ use ishi_plan::{Level, RuleEdition};
 use ishi_synth::{SYNTHETIC_LABEL, SynthConfig, generate};
 
 fn designate_both(r: &RawIndexes, areas: &ishi_plan::raw::AreaSet, edition: &RuleEdition) -> (usize, usize) {
-    let sec: Vec<AreaIndex> = areas.secondary.iter().zip(&r.secondary).map(|(a, p)| AreaIndex { code: a.code.clone(), index: p.index }).collect();
-    let ter: Vec<AreaIndex> = areas.tertiary.iter().zip(&r.tertiary).map(|(a, p)| AreaIndex { code: a.code.clone(), index: p.index }).collect();
+    let sec: Vec<AreaIndex> = areas
+        .secondary
+        .iter()
+        .zip(&r.secondary)
+        .map(|(a, p)| AreaIndex { code: a.code.clone(), index: p.index })
+        .collect();
+    let ter: Vec<AreaIndex> = areas
+        .tertiary
+        .iter()
+        .zip(&r.tertiary)
+        .map(|(a, p)| AreaIndex { code: a.code.clone(), index: p.index })
+        .collect();
     let s = designate(&sec, &edition.threshold_rule(Level::Secondary)).expect("designation");
     let t = designate(&ter, &edition.threshold_rule(Level::Tertiary)).expect("designation");
     (s.areas.len(), t.areas.len())

@@ -44,8 +44,20 @@ pub fn plan_table_json(table: &PlanTable) -> Value {
 
 /// CSV columns, in order (same names as the JSON keys; the override flattened).
 pub const CSV_COLUMNS: [&str; 14] = [
-    "code", "name", "prefecture", "index", "rank", "designation", "decided", "index_source", "std_physicians",
-    "population_100k", "std_utilization_ratio", "override_reason", "decided_by", "decided_on",
+    "code",
+    "name",
+    "prefecture",
+    "index",
+    "rank",
+    "designation",
+    "decided",
+    "index_source",
+    "std_physicians",
+    "population_100k",
+    "std_utilization_ratio",
+    "override_reason",
+    "decided_by",
+    "decided_on",
 ];
 
 fn opt(v: Option<f64>) -> String {
@@ -94,8 +106,20 @@ pub fn plan_table_xlsx(table: &PlanTable, data_source: &str) -> Result<Vec<u8>, 
     let sheet = book.add_worksheet().set_name("医師偏在指標").map_err(x)?;
     let code_label = if table.level == Level::Secondary { "二次医療圏コード" } else { "都道府県コード" };
     let headers = [
-        code_label, "名称", "都道府県", "医師偏在指標", "順位", "区分（機械的）", "区分（決定）", "指標の出所",
-        "標準化医師数", "人口（10万人）", "標準化受療率比", "変更理由", "決定者", "決定日",
+        code_label,
+        "名称",
+        "都道府県",
+        "医師偏在指標",
+        "順位",
+        "区分（機械的）",
+        "区分（決定）",
+        "指標の出所",
+        "標準化医師数",
+        "人口（10万人）",
+        "標準化受療率比",
+        "変更理由",
+        "決定者",
+        "決定日",
     ];
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(x)?;
@@ -110,7 +134,9 @@ pub fn plan_table_xlsx(table: &PlanTable, data_source: &str) -> Result<Vec<u8>, 
         sheet.write_number(row, 4, r.rank as f64).map_err(x)?;
         sheet.write_string(row, 5, r.designation.as_ja()).map_err(x)?;
         sheet.write_string(row, 6, r.decided.as_ja()).map_err(x)?;
-        sheet.write_string(row, 7, if e.index_source.as_str() == "published" { "公表値" } else { "構成要素から算出" }).map_err(x)?;
+        sheet
+            .write_string(row, 7, if e.index_source.as_str() == "published" { "公表値" } else { "構成要素から算出" })
+            .map_err(x)?;
         if let Some(c) = e.components {
             sheet.write_number(row, 8, c.std_physicians).map_err(x)?;
             sheet.write_number(row, 9, c.population / 100_000.0).map_err(x)?;

@@ -29,8 +29,15 @@ pub fn code_field(row: &Row, col: usize, digits: usize) -> Result<AreaCode, Inpu
 }
 
 /// The JIS prefecture of a code, and a check that the written prefecture name agrees with it.
-fn prefecture_of(row: &Row, code_col: usize, code: &AreaCode, name_col: usize) -> Result<&'static Prefecture, InputError> {
-    let pref = code.prefecture().ok_or_else(|| row.error(code_col, format!("unknown prefecture code {} (JIS codes are 01–47)", &code.as_str()[..2])))?;
+fn prefecture_of(
+    row: &Row,
+    code_col: usize,
+    code: &AreaCode,
+    name_col: usize,
+) -> Result<&'static Prefecture, InputError> {
+    let pref = code.prefecture().ok_or_else(|| {
+        row.error(code_col, format!("unknown prefecture code {} (JIS codes are 01–47)", &code.as_str()[..2]))
+    })?;
     let written = row.required_text(name_col)?;
     if Prefecture::by_name(&written) != Some(pref) {
         return Err(row.error(name_col, format!("does not match the code's prefecture {} ({})", pref.code, pref.name)));
@@ -38,7 +45,12 @@ fn prefecture_of(row: &Row, code_col: usize, code: &AreaCode, name_col: usize) -
     Ok(pref)
 }
 
-fn duplicate_check(seen: &mut HashMap<AreaCode, usize>, row: &Row, col: usize, code: &AreaCode) -> Result<(), InputError> {
+fn duplicate_check(
+    seen: &mut HashMap<AreaCode, usize>,
+    row: &Row,
+    col: usize,
+    code: &AreaCode,
+) -> Result<(), InputError> {
     if let Some(first) = seen.insert(code.clone(), row.number) {
         return Err(row.error(col, format!("duplicate code: already on row {first}")));
     }
@@ -67,22 +79,32 @@ pub fn read_secondary_areas(sheet: &Sheet, per_population: f64) -> Result<Vec<Ar
         let physicians = row.number(phys_c)?;
         let population = row.number(pop_c)?;
         let ratio = row.number(ratio_c)?;
-        for (v, col, what) in [(physicians, phys_c, "std_physicians"), (population, pop_c, "a population"), (ratio, ratio_c, "a ratio")] {
+        for (v, col, what) in
+            [(physicians, phys_c, "std_physicians"), (population, pop_c, "a population"), (ratio, ratio_c, "a ratio")]
+        {
             if v.is_some_and(|v| v < 0.0) {
                 return Err(row.error(col, format!("{what} must not be negative")));
             }
         }
         let components = match (physicians, population, ratio) {
-            (Some(p), Some(n), Some(r)) => Some(Components { std_physicians: p, population: n * 100_000.0, std_utilization_ratio: r }),
+            (Some(p), Some(n), Some(r)) => {
+                Some(Components { std_physicians: p, population: n * 100_000.0, std_utilization_ratio: r })
+            }
             _ => None,
         };
-        let (index, source) = index_of_record(code.as_str(), published, components.as_ref(), per_population).map_err(|e| {
-            let missing = [(physicians, phys_c), (population, pop_c), (ratio, ratio_c)].into_iter().find(|(v, _)| v.is_none());
-            match missing {
-                Some((_, col)) => row.error(col, "index is empty, so std_physicians, population_100k and std_utilization_ratio are all required"),
-                None => row.error(pop_c, e.to_string()),
-            }
-        })?;
+        let (index, source) =
+            index_of_record(code.as_str(), published, components.as_ref(), per_population).map_err(|e| {
+                let missing = [(physicians, phys_c), (population, pop_c), (ratio, ratio_c)]
+                    .into_iter()
+                    .find(|(v, _)| v.is_none());
+                match missing {
+                    Some((_, col)) => row.error(
+                        col,
+                        "index is empty, so std_physicians, population_100k and std_utilization_ratio are all required",
+                    ),
+                    None => row.error(pop_c, e.to_string()),
+                }
+            })?;
         out.push(AreaEntry { code, name, prefecture: pref.name.to_string(), index, index_source: source, components });
         Ok(())
     })?;
@@ -95,7 +117,8 @@ pub fn read_secondary_areas(sheet: &Sheet, per_population: f64) -> Result<Vec<Ar
 /// Reads 三次医療圏 (prefectures) with their published index.
 pub fn read_prefectures(sheet: &Sheet) -> Result<Vec<AreaEntry>, InputError> {
     let cols = sheet.columns(&TERTIARY_COLUMNS, &[])?;
-    let (code_c, pref_c, index_c) = (cols.get("pref_code").unwrap(), cols.get("prefecture").unwrap(), cols.get("index").unwrap());
+    let (code_c, pref_c, index_c) =
+        (cols.get("pref_code").unwrap(), cols.get("prefecture").unwrap(), cols.get("index").unwrap());
     let mut seen = HashMap::new();
     let mut out = vec![];
     sheet.for_each_row(|row| {
@@ -164,7 +187,8 @@ mod tests {
 
     #[test]
     fn x3_duplicate_area_code() {
-        let e = secondary("0101,北海道,南渡島,205.5,883,3.63,1.184\n0101,北海道,南檜山,139,26,0.215,0.855\n").unwrap_err();
+        let e =
+            secondary("0101,北海道,南渡島,205.5,883,3.63,1.184\n0101,北海道,南檜山,139,26,0.215,0.855\n").unwrap_err();
         assert_eq!((e.row, e.column.as_deref()), (Some(3), Some("area_code")));
         assert!(e.problem.contains("row 2"));
     }
@@ -201,10 +225,18 @@ mod tests {
 
     #[test]
     fn p3_3_override_without_reason_is_refused() {
-        let sheet = Sheet::from_csv("o.csv", "code,decided,reason,decided_by,decided_on\n0102,中程度,,県,2024-03-01\n".as_bytes()).unwrap();
+        let sheet = Sheet::from_csv(
+            "o.csv",
+            "code,decided,reason,decided_by,decided_on\n0102,中程度,,県,2024-03-01\n".as_bytes(),
+        )
+        .unwrap();
         let e = read_overrides(&sheet, 4).unwrap_err();
         assert_eq!((e.row, e.column.as_deref()), (Some(2), Some("reason")));
-        let sheet = Sheet::from_csv("o.csv", "code,decided,reason,decided_by,decided_on\n0102,中程度,理由,県,2024-02-30\n".as_bytes()).unwrap();
+        let sheet = Sheet::from_csv(
+            "o.csv",
+            "code,decided,reason,decided_by,decided_on\n0102,中程度,理由,県,2024-02-30\n".as_bytes(),
+        )
+        .unwrap();
         assert_eq!(read_overrides(&sheet, 4).unwrap_err().column.as_deref(), Some("decided_on"));
     }
 }

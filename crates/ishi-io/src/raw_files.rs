@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use ishi_plan::RuleEdition;
 use ishi_plan::area::{AreaCode, SecondaryArea, TertiaryArea};
 use ishi_plan::raw::{
     AreaId, AreaSet, Facility, FlowCoefficients, NationalRates, PHYSICIAN_AGE_BANDS, POPULATION_BANDS, PhysicianRecord,
     PhysicianTally, Pyramid, RawInputs, Sex, Specialty, WorkingHours, population_band, tally,
 };
-use ishi_plan::RuleEdition;
 
 use crate::error::{InputError, IoError};
 use crate::sheet::{Row, Sheet};
@@ -84,7 +84,16 @@ fn whole(row: &Row, col: usize, max: f64) -> Result<f64, InputError> {
     Ok(v)
 }
 
-fn area_lookup<'a>(row: &Row, col: usize, ids: &'a HashMap<String, AreaId>) -> Result<AreaId, InputError> {
+/// A P2.2 age band written as its first age (20, 30, … 70 = 70 and over) → 0…5.
+fn physician_band(row: &Row, col: usize) -> Result<usize, InputError> {
+    let band = whole(row, col, 70.0)? as usize;
+    if band < 20 || !band.is_multiple_of(10) {
+        return Err(row.error(col, "age_band must be 20, 30, 40, 50, 60 or 70 (70 = 70 and over)"));
+    }
+    Ok((band - 20) / 10)
+}
+
+fn area_lookup(row: &Row, col: usize, ids: &HashMap<String, AreaId>) -> Result<AreaId, InputError> {
     let code = row.required_text(col)?;
     ids.get(code.as_ref()).copied().ok_or_else(|| row.error(col, "unknown area code (not in areas.csv)"))
 }
@@ -97,9 +106,14 @@ pub fn read_raw_dir(dir: &Path) -> Result<RawBundle, IoError> {
 
 /// Reads raw-mode tables from any source: `open(stem)` returns the sheet named `stem` (`areas`,
 /// `population` …) or `None` when there is none. `place` names the source in messages.
-pub fn read_raw_sheets(mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoError>, place: &str) -> Result<RawBundle, IoError> {
+pub fn read_raw_sheets(
+    mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoError>,
+    place: &str,
+) -> Result<RawBundle, IoError> {
     let mut open_required = |stem: &str| -> Result<Sheet, IoError> {
-        open(stem)?.ok_or_else(|| InputError::file(&format!("{place}/{stem}.csv"), "required raw-mode file is missing (.csv or .xlsx)").into())
+        open(stem)?.ok_or_else(|| {
+            InputError::file(&format!("{place}/{stem}.csv"), "required raw-mode file is missing (.csv or .xlsx)").into()
+        })
     };
     // areas
     let sheet = open_required("areas")?;
@@ -119,9 +133,16 @@ pub fn read_raw_sheets(mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoErr
                 return Err(row.error(c("tertiary"), format!("tertiary area {t_code} was named {} before", t.name)));
             }
             Some(_) => {}
-            None => tertiary.push(TertiaryArea { code: t_code.clone(), name: if t_name.is_empty() { t_code.to_string() } else { t_name } }),
+            None => tertiary.push(TertiaryArea {
+                code: t_code.clone(),
+                name: if t_name.is_empty() { t_code.to_string() } else { t_name },
+            }),
         }
-        secondary.push(SecondaryArea { code: AreaCode::new(code), name: row.raw(c("area")).trim().to_string(), tertiary: t_code });
+        secondary.push(SecondaryArea {
+            code: AreaCode::new(code),
+            name: row.raw(c("area")).trim().to_string(),
+            tertiary: t_code,
+        });
         Ok(())
     })?;
     let areas = AreaSet::new(secondary, tertiary).map_err(|e| InputError::file(&sheet.file, e.to_string()))?;
@@ -160,7 +181,11 @@ pub fn read_raw_sheets(mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoErr
     for s in 0..2 {
         for b in 0..POPULATION_BANDS {
             if inpatient[s][b].is_nan() {
-                return Err(InputError::file(&sheet.file, format!("no rate for sex {} age {}–{}", if s == 0 { "M" } else { "F" }, b * 5, b * 5 + 4)).into());
+                return Err(InputError::file(
+                    &sheet.file,
+                    format!("no rate for sex {} age {}–{}", if s == 0 { "M" } else { "F" }, b * 5, b * 5 + 4),
+                )
+                .into());
             }
         }
     }
@@ -172,11 +197,7 @@ pub fn read_raw_sheets(mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoErr
     let mut by_band = [[f64::NAN; PHYSICIAN_AGE_BANDS]; 2];
     sheet.for_each_row(|row| {
         let sex = parse_sex(row, c("sex"))? as usize;
-        let band = whole(row, c("age_band"), 70.0)? as u8;
-        if band < 20 || band % 10 != 0 {
-            return Err(row.error(c("age_band"), "age_band must be 20, 30, 40, 50, 60 or 70 (70 = 70 and over)"));
-        }
-        by_band[sex][(band as usize - 20) / 10] = row.non_negative(c("hours"))?;
+        by_band[sex][physician_band(row, c("age_band"))?] = row.non_negative(c("hours"))?;
         Ok(())
     })?;
     if by_band.iter().flatten().any(|h| h.is_nan()) {
@@ -197,7 +218,8 @@ pub fn read_raw_sheets(mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoErr
         }
         Ok(())
     })?;
-    let clinic_demand_weight = weight.ok_or_else(|| InputError::file(&sheet.file, "parameter clinic_demand_weight is required"))?;
+    let clinic_demand_weight =
+        weight.ok_or_else(|| InputError::file(&sheet.file, "parameter clinic_demand_weight is required"))?;
     let rates = NationalRates { inpatient, clinic_outpatient: outpatient, clinic_demand_weight };
     let hours = WorkingHours { by_band, all_physicians: mean_hours };
     let mut inputs = RawInputs::new(areas, population, rates, hours);
@@ -208,7 +230,10 @@ pub fn read_raw_sheets(mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoErr
         let c = |n| cols.get(n).unwrap();
         sheet.for_each_row(|row| {
             let code = row.required_text(c("area_code"))?;
-            let flow = FlowCoefficients { inpatient: row.non_negative(c("inpatient"))?, outpatient: row.non_negative(c("outpatient"))? };
+            let flow = FlowCoefficients {
+                inpatient: row.non_negative(c("inpatient"))?,
+                outpatient: row.non_negative(c("outpatient"))?,
+            };
             if let Some(id) = ids.get(code.as_ref()) {
                 inputs.flows[id.0 as usize] = flow;
             } else if let Some(t) = inputs.areas.tertiary.iter().position(|t| t.code.as_str() == code) {
@@ -268,20 +293,20 @@ pub fn read_raw_sheets(mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoErr
         Physicians::Records(records)
     } else {
         let sheet = open("physician_counts")?.ok_or_else(|| {
-            InputError::file(&format!("{place}/physicians.csv"), "raw mode needs physicians.csv (records) or physician_counts.csv (counts)")
+            InputError::file(
+                &format!("{place}/physicians.csv"),
+                "raw mode needs physicians.csv (records) or physician_counts.csv (counts)",
+            )
         })?;
         let cols = sheet.columns(&["area_code", "sex", "age_band", "facility", "count"], &["specialty"])?;
         let c = |n| cols.get(n).unwrap();
         let mut counts = vec![];
         sheet.for_each_row(|row| {
-            let band = whole(row, c("age_band"), 70.0)? as usize;
-            if band < 20 || band % 10 != 0 {
-                return Err(row.error(c("age_band"), "age_band must be 20, 30, 40, 50, 60 or 70"));
-            }
+            let band = physician_band(row, c("age_band"))?;
             counts.push((
                 area_lookup(row, c("area_code"), &ids)?,
                 parse_sex(row, c("sex"))?,
-                (band - 20) / 10,
+                band,
                 parse_facility(row, c("facility"))?,
                 parse_specialty(row, cols.get("specialty"))?,
                 row.non_negative(c("count"))?,
@@ -295,7 +320,13 @@ pub fn read_raw_sheets(mut open: impl FnMut(&str) -> Result<Option<Sheet>, IoErr
 
 /// Writes `inputs` and `records` in the raw-mode directory format (creating `dir`). `label` goes into
 /// the parameters' source column and a README, e.g. the synthetic label.
-pub fn write_raw_dir(dir: &Path, inputs: &RawInputs, records: &[PhysicianRecord], extras: Option<(&[f64], &[f64])>, label: &str) -> Result<(), IoError> {
+pub fn write_raw_dir(
+    dir: &Path,
+    inputs: &RawInputs,
+    records: &[PhysicianRecord],
+    extras: Option<(&[f64], &[f64])>,
+    label: &str,
+) -> Result<(), IoError> {
     use std::fmt::Write as _;
     let w = |name: &str, text: String| -> Result<(), IoError> {
         let path = dir.join(name);
@@ -303,7 +334,8 @@ pub fn write_raw_dir(dir: &Path, inputs: &RawInputs, records: &[PhysicianRecord]
     };
     std::fs::create_dir_all(dir).map_err(|source| IoError::Write { path: dir.into(), source })?;
     let areas = &inputs.areas;
-    let tertiary_of = |a: &SecondaryArea| areas.tertiary.iter().find(|t| t.code == a.tertiary).map_or("", |t| t.name.as_str());
+    let tertiary_of =
+        |a: &SecondaryArea| areas.tertiary.iter().find(|t| t.code == a.tertiary).map_or("", |t| t.name.as_str());
     let mut s = String::from("area_code,area,tertiary_code,tertiary\n");
     for a in &areas.secondary {
         let _ = writeln!(s, "{},{},{},{}", a.code, a.name, a.tertiary, tertiary_of(a));
@@ -322,7 +354,14 @@ pub fn write_raw_dir(dir: &Path, inputs: &RawInputs, records: &[PhysicianRecord]
     let mut s = String::from("sex,age_from,inpatient_rate,clinic_outpatient_rate\n");
     for si in 0..2 {
         for b in 0..POPULATION_BANDS {
-            let _ = writeln!(s, "{},{},{},{}", sex(si), b * 5, inputs.rates.inpatient[si][b], inputs.rates.clinic_outpatient[si][b]);
+            let _ = writeln!(
+                s,
+                "{},{},{},{}",
+                sex(si),
+                b * 5,
+                inputs.rates.inpatient[si][b],
+                inputs.rates.clinic_outpatient[si][b]
+            );
         }
     }
     w("rates.csv", s)?;
@@ -364,9 +403,23 @@ pub fn write_raw_dir(dir: &Path, inputs: &RawInputs, records: &[PhysicianRecord]
             Specialty::Obstetrics => "obstetrics",
             Specialty::Pediatrics => "pediatrics",
         };
-        let _ = writeln!(s, "{},{},{},{},{},{}", code(r.main), r.secondary.map_or("", code), if r.sex == Sex::Male { "M" } else { "F" }, r.age, facility, specialty);
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{}",
+            code(r.main),
+            r.secondary.map_or("", code),
+            if r.sex == Sex::Male { "M" } else { "F" },
+            r.age,
+            facility,
+            specialty
+        );
     }
     w("physicians.csv", s)?;
-    w("README.txt", format!("{label}\nRaw-mode input files for `ishi plan table --raw DIR` (format: ishi README, «Raw-mode inputs»).\n"))?;
+    w(
+        "README.txt",
+        format!(
+            "{label}\nRaw-mode input files for `ishi plan table --raw DIR` (format: ishi README, «Raw-mode inputs»).\n"
+        ),
+    )?;
     Ok(())
 }

@@ -113,7 +113,11 @@ impl Sheet {
         let bytes = std::fs::read(path).map_err(|source| IoError::Read { path: path.into(), source })?;
         let name = path.display().to_string();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        Ok(if ext == "xlsx" || ext == "xlsm" { Self::from_xlsx(&name, &bytes)? } else { Self::from_csv(&name, &bytes)? })
+        Ok(if ext == "xlsx" || ext == "xlsm" {
+            Self::from_xlsx(&name, &bytes)?
+        } else {
+            Self::from_csv(&name, &bytes)?
+        })
     }
 
     /// Parses CSV bytes.
@@ -124,18 +128,20 @@ impl Sheet {
             return Err(InputError::file(file, "the file is empty (no header row)"));
         }
         let header_end = text.find('\n').map_or(text.len(), |p| p + 1);
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text[..header_end].as_bytes());
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&text.as_bytes()[..header_end]);
         let mut record = csv::StringRecord::new();
-        reader
-            .read_record(&mut record)
-            .map_err(|e| InputError::at(file, 1, "(header)", text[..header_end].trim_end(), format!("cannot read the header: {e}")))?;
+        reader.read_record(&mut record).map_err(|e| {
+            InputError::at(file, 1, "(header)", text[..header_end].trim_end(), format!("cannot read the header: {e}"))
+        })?;
         let headers = record.iter().map(|h| normalize(h).to_ascii_lowercase()).collect();
         Ok(Self { file: file.into(), headers, body: Body::Csv(text[header_end..].to_string()) })
     }
 
     /// Parses .xlsx bytes (first worksheet).
     pub fn from_xlsx(file: &str, bytes: &[u8]) -> Result<Self, InputError> {
-        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| InputError::file(file, format!("not a readable .xlsx file: {e}")))?;
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+            .map_err(|e| InputError::file(file, format!("not a readable .xlsx file: {e}")))?;
         let range = book
             .worksheet_range_at(0)
             .ok_or_else(|| InputError::file(file, "the workbook has no worksheet"))?
@@ -147,7 +153,9 @@ impl Sheet {
             fields.extend(cells.iter().map(cell_text));
             (first_row + i + 1, fields)
         });
-        let (_, header) = rows.find(|(_, f)| f.iter().any(|c| !c.trim().is_empty())).ok_or_else(|| InputError::file(file, "the worksheet is empty (no header row)"))?;
+        let (_, header) = rows
+            .find(|(_, f)| f.iter().any(|c| !c.trim().is_empty()))
+            .ok_or_else(|| InputError::file(file, "the worksheet is empty (no header row)"))?;
         let headers = header.iter().map(|h| normalize(h).to_ascii_lowercase()).collect();
         Ok(Self { file: file.into(), headers, body: Body::Cells(rows.collect()) })
     }
@@ -179,7 +187,8 @@ impl Sheet {
         let mut count = 0;
         match &self.body {
             Body::Csv(text) => {
-                let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+                let mut reader =
+                    csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
                 let mut record = csv::StringRecord::new();
                 loop {
                     let more = reader.read_record(&mut record).map_err(|e| {
@@ -257,11 +266,12 @@ mod tests {
     fn x3_rows_are_numbered_like_a_spreadsheet_and_blank_rows_skipped() {
         let sheet = Sheet::from_csv("t.csv", b"a,b\n1,2\n,\n3,4\n").unwrap();
         let mut seen = vec![];
-        sheet.for_each_row(|r| {
-            seen.push((r.number, r.text(0).into_owned()));
-            Ok(())
-        })
-        .unwrap();
+        sheet
+            .for_each_row(|r| {
+                seen.push((r.number, r.text(0).into_owned()));
+                Ok(())
+            })
+            .unwrap();
         assert_eq!(seen, vec![(2, "1".to_string()), (4, "3".to_string())]);
     }
 

@@ -16,17 +16,20 @@ pub const SOURCE_2024: &str =
 
 /// The 330 二次医療圏 of the 2024 release.
 pub fn secondary_areas_2024() -> Vec<AreaEntry> {
-    let sheet = Sheet::from_csv("data/mhlw-2024/secondary_areas.csv", SECONDARY_AREAS_2024_CSV.as_bytes()).expect("shipped data reads");
+    let sheet = Sheet::from_csv("data/mhlw-2024/secondary_areas.csv", SECONDARY_AREAS_2024_CSV.as_bytes())
+        .expect("shipped data reads");
     read_secondary_areas(&sheet, 100_000.0).expect("shipped data is valid")
 }
 
 /// The 47 prefectures of the 2024 release.
 pub fn prefectures_2024() -> Vec<AreaEntry> {
-    let sheet = Sheet::from_csv("data/mhlw-2024/prefectures.csv", PREFECTURES_2024_CSV.as_bytes()).expect("shipped data reads");
+    let sheet =
+        Sheet::from_csv("data/mhlw-2024/prefectures.csv", PREFECTURES_2024_CSV.as_bytes()).expect("shipped data reads");
     read_prefectures(&sheet).expect("shipped data is valid")
 }
 
 /// 全国値 of the 2024 release from the secondary components: Σ std_physicians / Σ population/1e5.
 pub fn national_2024() -> f64 {
-    national_value(secondary_areas_2024().iter().map(|a| a.components.as_ref()), 100_000.0).expect("all components shipped")
+    national_value(secondary_areas_2024().iter().map(|a| a.components.as_ref()), 100_000.0)
+        .expect("all components shipped")
 }

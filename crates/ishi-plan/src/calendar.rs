@@ -48,12 +48,8 @@ impl CalendarDate {
 
     /// 和暦 display, e.g. `令和8年11月21日` (元年 for the first year of an era).
     pub fn wareki(self) -> String {
-        const ERAS: [(&str, (i32, u8, u8)); 4] = [
-            ("令和", (2019, 5, 1)),
-            ("平成", (1989, 1, 8)),
-            ("昭和", (1926, 12, 25)),
-            ("大正", (1912, 7, 30)),
-        ];
+        const ERAS: [(&str, (i32, u8, u8)); 4] =
+            [("令和", (2019, 5, 1)), ("平成", (1989, 1, 8)), ("昭和", (1926, 12, 25)), ("大正", (1912, 7, 30))];
         let key = (self.year, self.month, self.day);
         for (name, start) in ERAS {
             if key >= start {

@@ -68,7 +68,10 @@ pub fn index_of_record(
 
 /// P2.8 in component mode: national value = Σ std_physicians / (Σ population / per); the national
 /// ratio is 1 by definition. `None` unless every area has its components.
-pub fn national_value<'a>(components: impl IntoIterator<Item = Option<&'a Components>>, per_population: f64) -> Option<f64> {
+pub fn national_value<'a>(
+    components: impl IntoIterator<Item = Option<&'a Components>>,
+    per_population: f64,
+) -> Option<f64> {
     let (mut physicians, mut population) = (0.0, 0.0);
     for c in components {
         let c = c?;

@@ -61,10 +61,9 @@ pub enum LevelThresholds {
 impl LevelThresholds {
     pub fn rule(&self) -> ThresholdRule {
         match self {
-            LevelThresholds::Rank { top_share, bottom_share } => ThresholdRule::Rank {
-                top_share: Some(top_share.value),
-                bottom_share: Some(bottom_share.value),
-            },
+            LevelThresholds::Rank { top_share, bottom_share } => {
+                ThresholdRule::Rank { top_share: Some(top_share.value), bottom_share: Some(bottom_share.value) }
+            }
             LevelThresholds::Fixed { upper, lower } => {
                 ThresholdRule::Fixed { upper: Some(upper.value), lower: Some(lower.value) }
             }
@@ -190,16 +189,14 @@ pub struct RuleEdition {
 }
 
 /// The shipped edition files, oldest first.
-pub const BUILTIN_EDITION_FILES: [(&str, &str); 2] = [
-    ("2019", include_str!("../editions/2019.toml")),
-    ("2024", include_str!("../editions/2024.toml")),
-];
+pub const BUILTIN_EDITION_FILES: [(&str, &str); 2] =
+    [("2019", include_str!("../editions/2019.toml")), ("2024", include_str!("../editions/2024.toml"))];
 
 impl RuleEdition {
     /// Parses an edition from its TOML text, checking that every value has a source.
     pub fn from_toml(text: &str) -> Result<Self, PlanError> {
-        let file: EditionFile = toml::from_str(text)
-            .map_err(|e| PlanError::BadEdition { edition: "?".into(), problem: e.to_string() })?;
+        let file: EditionFile =
+            toml::from_str(text).map_err(|e| PlanError::BadEdition { edition: "?".into(), problem: e.to_string() })?;
         let bad = |problem: String| PlanError::BadEdition { edition: file.id.clone(), problem };
         let effective_from = CalendarDate::parse(&file.effective_from)
             .ok_or_else(|| bad(format!("effective_from {:?} is not a date", file.effective_from)))?;
@@ -323,12 +320,15 @@ mod tests {
 
     #[test]
     fn x1_a_value_without_source_does_not_load() {
-        let text = BUILTIN_EDITION_FILES[1].1.replace(
-            "upper = { value = 217.6, source = ",
-            "upper = { value = 217.6, sauce = ",
-        );
+        let text = BUILTIN_EDITION_FILES[1]
+            .1
+            .replace("upper = { value = 217.6, source = ", "upper = { value = 217.6, sauce = ");
         assert!(RuleEdition::from_toml(&text).is_err());
-        let empty = BUILTIN_EDITION_FILES[1].1.replacen("source = \"医師偏在指標関連データ（令和6年1月公表版）: 医師多数区域", "source = \" \", x = \"", 1);
+        let empty = BUILTIN_EDITION_FILES[1].1.replacen(
+            "source = \"医師偏在指標関連データ（令和6年1月公表版）: 医師多数区域",
+            "source = \" \", x = \"",
+            1,
+        );
         assert!(RuleEdition::from_toml(&empty).is_err());
     }
 

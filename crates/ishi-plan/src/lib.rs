@@ -28,6 +28,10 @@
 //! assert_eq!(result.areas[2].designation.as_ja(), "少数");
 //! ```
 
+// Sex × age-band matrices read best with explicit indices; `!(x > 0.0)` is deliberate: it also
+// refuses NaN.
+#![allow(clippy::needless_range_loop, clippy::neg_cmp_op_on_partial_ord)]
+
 pub mod area;
 pub mod calendar;
 pub mod components;
@@ -38,7 +42,7 @@ pub mod raw;
 pub mod table;
 pub mod variant;
 
-pub use area::{AreaCode, Level, Prefecture, SecondaryArea, TertiaryArea, PREFECTURES};
+pub use area::{AreaCode, Level, PREFECTURES, Prefecture, SecondaryArea, TertiaryArea};
 pub use calendar::CalendarDate;
 pub use designation::{Designation, Override};
 pub use edition::{RuleEdition, Sourced};

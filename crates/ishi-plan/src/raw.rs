@@ -24,7 +24,7 @@ pub const PHYSICIAN_AGE_BANDS: usize = 6;
 
 /// The P2.2 age band (0 = 20s … 5 = 70+) of a physician's age.
 pub fn physician_age_band(age: u8) -> usize {
-    (age.max(20).min(70) as usize - 20) / 10
+    (age.clamp(20, 70) as usize - 20) / 10
 }
 
 /// Population in 5-year bands 0–4, 5–9, …, 85–89 and 90+ (P2.3). Older bands fold into 90+.
@@ -137,6 +137,7 @@ impl PhysicianTally {
     }
 
     /// Adds counts already attributed to one area (counts input): no P2.6 split is applied.
+    #[allow(clippy::too_many_arguments)] // one argument per dimension of the tally
     pub fn add_count(
         &mut self,
         areas: &AreaSet,
@@ -295,7 +296,11 @@ pub struct RawIndexes {
 }
 
 /// Standardization factors hours(sex, band) ÷ mean hours (P2.2).
-fn hour_factors(tally: &PhysicianTally, n_areas: usize, hours: &WorkingHours) -> Result<([[f64; PHYSICIAN_AGE_BANDS]; 2], f64), PlanError> {
+fn hour_factors(
+    tally: &PhysicianTally,
+    n_areas: usize,
+    hours: &WorkingHours,
+) -> Result<([[f64; PHYSICIAN_AGE_BANDS]; 2], f64), PlanError> {
     let mut heads = [[0.0; PHYSICIAN_AGE_BANDS]; 2];
     for a in 0..n_areas {
         for s in SEXES {
@@ -322,7 +327,9 @@ fn hour_factors(tally: &PhysicianTally, n_areas: usize, hours: &WorkingHours) ->
     }
     let mean = match hours.all_physicians {
         Some(m) if m > 0.0 && m.is_finite() => m,
-        Some(m) => return Err(PlanError::BadInput(format!("mean working hours of all physicians must be positive (got {m})"))),
+        Some(m) => {
+            return Err(PlanError::BadInput(format!("mean working hours of all physicians must be positive (got {m})")));
+        }
         None => {
             let (mut sum, mut n) = (0.0, 0.0);
             for s in 0..2 {
@@ -363,7 +370,11 @@ pub(crate) fn in_scope(scope: crate::edition::PhysicianScope, facility: usize, s
 }
 
 /// (headcount, standardized) of one area's block of cells, limited to a scope.
-pub(crate) fn standardize(block: &[f64], factors: &[[f64; PHYSICIAN_AGE_BANDS]; 2], scope: crate::edition::PhysicianScope) -> (f64, f64) {
+pub(crate) fn standardize(
+    block: &[f64],
+    factors: &[[f64; PHYSICIAN_AGE_BANDS]; 2],
+    scope: crate::edition::PhysicianScope,
+) -> (f64, f64) {
     let (mut heads, mut std) = (0.0, 0.0);
     for s in 0..2 {
         for b in 0..PHYSICIAN_AGE_BANDS {
@@ -442,16 +453,40 @@ pub fn compute(inputs: &RawInputs, tally: &PhysicianTally, edition: &RuleEdition
         let ratio = expected_rate / national_rate;
         let index = std / (pop / per * ratio);
         if !index.is_finite() {
-            return Err(PlanError::BadArea { code: code.into(), problem: format!("index is not finite (ratio {ratio})") });
+            return Err(PlanError::BadArea {
+                code: code.into(),
+                problem: format!("index is not finite (ratio {ratio})"),
+            });
         }
-        Ok(AreaIndexParts { headcount: heads, std_physicians: std, population: pop, expected_rate, std_utilization_ratio: ratio, index })
+        Ok(AreaIndexParts {
+            headcount: heads,
+            std_physicians: std,
+            population: pop,
+            expected_rate,
+            std_utilization_ratio: ratio,
+            index,
+        })
     };
 
     let secondary = (0..n_sec)
-        .map(|a| parts(areas.secondary[a].code.as_str(), &tally.secondary[a * CELLS..(a + 1) * CELLS], &inputs.population[a], inputs.flows[a]))
+        .map(|a| {
+            parts(
+                areas.secondary[a].code.as_str(),
+                &tally.secondary[a * CELLS..(a + 1) * CELLS],
+                &inputs.population[a],
+                inputs.flows[a],
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let tertiary = (0..n_ter)
-        .map(|t| parts(areas.tertiary[t].code.as_str(), &tally.tertiary[t * CELLS..(t + 1) * CELLS], &tertiary_pyramids[t], inputs.tertiary_flows[t]))
+        .map(|t| {
+            parts(
+                areas.tertiary[t].code.as_str(),
+                &tally.tertiary[t * CELLS..(t + 1) * CELLS],
+                &tertiary_pyramids[t],
+                inputs.tertiary_flows[t],
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
 
     let (mut heads, mut std) = (0.0, 0.0);
@@ -480,7 +515,10 @@ impl PhysicianTally {
 }
 
 /// The P2.2 standardization factors for a tally, exposed for the variants.
-pub(crate) fn factors_for(inputs: &RawInputs, tally: &PhysicianTally) -> Result<[[f64; PHYSICIAN_AGE_BANDS]; 2], PlanError> {
+pub(crate) fn factors_for(
+    inputs: &RawInputs,
+    tally: &PhysicianTally,
+) -> Result<[[f64; PHYSICIAN_AGE_BANDS]; 2], PlanError> {
     hour_factors(tally, inputs.areas.secondary.len(), &inputs.hours).map(|(f, _)| f)
 }
 
@@ -507,7 +545,14 @@ mod tests {
     }
 
     fn record(main: u32, secondary: Option<u32>, sex: Sex) -> PhysicianRecord {
-        PhysicianRecord { main: AreaId(main), secondary: secondary.map(AreaId), sex, age: 45, facility: Facility::Hospital, specialty: Specialty::Other }
+        PhysicianRecord {
+            main: AreaId(main),
+            secondary: secondary.map(AreaId),
+            sex,
+            age: 45,
+            facility: Facility::Hospital,
+            specialty: Specialty::Other,
+        }
     }
 
     #[test]
@@ -516,7 +561,13 @@ mod tests {
         // 3 men in 0102 → mean over all 5 = (4·50 + 40)/5 = 48; 0101: (50 + 40)/48 = 1.875.
         let inputs = simple_inputs(two_areas());
         let e = RuleEdition::builtin("2024").unwrap();
-        let recs = vec![record(0, None, Sex::Male), record(0, None, Sex::Female), record(1, None, Sex::Male), record(1, None, Sex::Male), record(1, None, Sex::Male)];
+        let recs = vec![
+            record(0, None, Sex::Male),
+            record(0, None, Sex::Female),
+            record(1, None, Sex::Male),
+            record(1, None, Sex::Male),
+            record(1, None, Sex::Male),
+        ];
         let r = compute(&inputs, &tally(&inputs.areas, &recs, &e), &e).unwrap();
         assert_eq!(r.mean_hours, 48.0);
         assert!((r.secondary[0].std_physicians - 1.875).abs() < 1e-12);

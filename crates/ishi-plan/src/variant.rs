@@ -51,7 +51,12 @@ struct Group {
 }
 
 /// P2.9: computes one variant.
-pub fn compute_variant(inputs: &RawInputs, tally: &PhysicianTally, kind: VariantKind, edition: &RuleEdition) -> Result<VariantIndexes, PlanError> {
+pub fn compute_variant(
+    inputs: &RawInputs,
+    tally: &PhysicianTally,
+    kind: VariantKind,
+    edition: &RuleEdition,
+) -> Result<VariantIndexes, PlanError> {
     let rule = kind.rule(edition).clone();
     let factors = factors_for(inputs, tally)?;
     let per = rule.per.value;
@@ -59,12 +64,24 @@ pub fn compute_variant(inputs: &RawInputs, tally: &PhysicianTally, kind: Variant
     let n_sec = areas.secondary.len();
     let missing = |what: &str| PlanError::BadInput(format!("{} needs {what} for every secondary area", rule.name));
     let deliveries = match rule.denominator {
-        DenominatorKind::Deliveries => Some(inputs.variants.deliveries.as_ref().filter(|d| d.len() == n_sec).ok_or_else(|| missing("deliveries (分娩件数)"))?),
+        DenominatorKind::Deliveries => Some(
+            inputs
+                .variants
+                .deliveries
+                .as_ref()
+                .filter(|d| d.len() == n_sec)
+                .ok_or_else(|| missing("deliveries (分娩件数)"))?,
+        ),
         _ => None,
     };
     let shares = match rule.denominator {
         DenominatorKind::PopulationRatioShare => Some(
-            inputs.variants.clinic_outpatient_share.as_ref().filter(|d| d.len() == n_sec).ok_or_else(|| missing("the clinic share of outpatient visits (診療所の外来患者対応割合)"))?,
+            inputs
+                .variants
+                .clinic_outpatient_share
+                .as_ref()
+                .filter(|d| d.len() == n_sec)
+                .ok_or_else(|| missing("the clinic share of outpatient visits (診療所の外来患者対応割合)"))?,
         ),
         _ => None,
     };
@@ -110,7 +127,10 @@ pub fn compute_variant(inputs: &RawInputs, tally: &PhysicianTally, kind: Variant
         let d = denominator(g);
         let index = std / d;
         if !(d > 0.0) || !index.is_finite() {
-            return Err(PlanError::BadArea { code: code.into(), problem: format!("{}: denominator is {d}", rule.name) });
+            return Err(PlanError::BadArea {
+                code: code.into(),
+                problem: format!("{}: denominator is {d}", rule.name),
+            });
         }
         Ok(VariantArea { std_physicians: std, denominator: d, index })
     };
@@ -123,7 +143,8 @@ pub fn compute_variant(inputs: &RawInputs, tally: &PhysicianTally, kind: Variant
         .collect::<Result<Vec<_>, _>>()?;
     let tertiary = (0..areas.tertiary.len())
         .map(|t| {
-            let members: Vec<usize> = (0..n_sec).filter(|&a| areas.tertiary_of(crate::raw::AreaId(a as u32)) == t).collect();
+            let members: Vec<usize> =
+                (0..n_sec).filter(|&a| areas.tertiary_of(crate::raw::AreaId(a as u32)) == t).collect();
             let mut pyramid: Pyramid = [[0.0; crate::raw::POPULATION_BANDS]; 2];
             for &a in &members {
                 for s in 0..2 {
@@ -147,14 +168,24 @@ pub fn compute_variant(inputs: &RawInputs, tally: &PhysicianTally, kind: Variant
 mod tests {
     use super::*;
     use crate::area::{AreaCode, SecondaryArea, TertiaryArea};
-    use crate::designation::{Designation, designate, AreaIndex};
+    use crate::designation::{AreaIndex, Designation, designate};
     use crate::raw::*;
 
     fn inputs(n: usize) -> RawInputs {
         let t = TertiaryArea { code: AreaCode::new("01"), name: "x".into() };
-        let s: Vec<_> = (0..n).map(|i| SecondaryArea { code: AreaCode::new(format!("01{i:02}")), name: format!("{i}"), tertiary: AreaCode::new("01") }).collect();
+        let s: Vec<_> = (0..n)
+            .map(|i| SecondaryArea {
+                code: AreaCode::new(format!("01{i:02}")),
+                name: format!("{i}"),
+                tertiary: AreaCode::new("01"),
+            })
+            .collect();
         let areas = AreaSet::new(s, vec![t]).unwrap();
-        let rates = NationalRates { inpatient: [[0.01; POPULATION_BANDS]; 2], clinic_outpatient: [[0.02; POPULATION_BANDS]; 2], clinic_demand_weight: 0.5 };
+        let rates = NationalRates {
+            inpatient: [[0.01; POPULATION_BANDS]; 2],
+            clinic_outpatient: [[0.02; POPULATION_BANDS]; 2],
+            clinic_demand_weight: 0.5,
+        };
         let hours = WorkingHours { by_band: [[45.0; 6]; 2], all_physicians: None };
         RawInputs::new(areas, vec![[[1000.0; POPULATION_BANDS]; 2]; n], rates, hours)
     }
@@ -168,7 +199,11 @@ mod tests {
         let mut inp = inputs(2);
         inp.variants.deliveries = Some(vec![500.0, 2000.0]);
         let e = RuleEdition::builtin("2024").unwrap();
-        let recs = vec![doc(0, Facility::Hospital, Specialty::Obstetrics), doc(0, Facility::Hospital, Specialty::Other), doc(1, Facility::Hospital, Specialty::Obstetrics)];
+        let recs = vec![
+            doc(0, Facility::Hospital, Specialty::Obstetrics),
+            doc(0, Facility::Hospital, Specialty::Other),
+            doc(1, Facility::Hospital, Specialty::Obstetrics),
+        ];
         let t = tally(&inp.areas, &recs, &e);
         let v = compute_variant(&inp, &t, VariantKind::Obstetrics, &e).unwrap();
         // All at mean hours → std = headcount. Area 0: 1 / (500/1000) = 2; area 1: 1 / 2 = 0.5.
@@ -182,7 +217,11 @@ mod tests {
         let mut inp = inputs(2);
         inp.variants.clinic_outpatient_share = Some(vec![0.5, 0.8]);
         let e = RuleEdition::builtin("2024").unwrap();
-        let recs = vec![doc(0, Facility::ClinicWithoutBeds, Specialty::Other), doc(0, Facility::Hospital, Specialty::Other), doc(1, Facility::ClinicWithBeds, Specialty::Other)];
+        let recs = vec![
+            doc(0, Facility::ClinicWithoutBeds, Specialty::Other),
+            doc(0, Facility::Hospital, Specialty::Other),
+            doc(1, Facility::ClinicWithBeds, Specialty::Other),
+        ];
         let t = tally(&inp.areas, &recs, &e);
         let v = compute_variant(&inp, &t, VariantKind::Outpatient, &e).unwrap();
         // Equal pyramids → ratio 1; pop 38000 → 0.38; area 0: 1/(0.38·0.5); area 1: 1/(0.38·0.8).
@@ -194,7 +233,8 @@ mod tests {
     fn p2_9_pediatrics_uses_child_population() {
         let inp = inputs(2);
         let e = RuleEdition::builtin("2024").unwrap();
-        let recs = vec![doc(0, Facility::Hospital, Specialty::Pediatrics), doc(1, Facility::Hospital, Specialty::Other)];
+        let recs =
+            vec![doc(0, Facility::Hospital, Specialty::Pediatrics), doc(1, Facility::Hospital, Specialty::Other)];
         let t = tally(&inp.areas, &recs, &e);
         let v = compute_variant(&inp, &t, VariantKind::Pediatrics, &e).unwrap();
         // Children: 3 bands × 2 sexes × 1000 = 6000 → 0.06; ratio 1 → index 1/0.06.

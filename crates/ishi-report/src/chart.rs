@@ -110,28 +110,19 @@ pub fn rank_chart_svg(table: &PlanTable, source: &str) -> Result<String, ReportE
     Ok(svg)
 }
 
-fn draw(
-    root: &Root<'_>,
-    table: &PlanTable,
-    rows: &[&PlanRow],
-    source: &str,
-) -> Result<(), ReportError> {
+fn draw(root: &Root<'_>, table: &PlanTable, rows: &[&PlanRow], source: &str) -> Result<(), ReportError> {
     let n = rows.len();
     // Left to right is rank n … 1 (see the module doc): slot `i` holds `rows[n - 1 - i]`.
     let in_slot_order: Vec<&PlanRow> = rows.iter().rev().copied().collect();
     let named = n <= MAX_NAMED_BARS;
-    let names: Vec<String> = if named { in_slot_order.iter().map(|r| bar_name(table.level, r)).collect() } else { Vec::new() };
+    let names: Vec<String> =
+        if named { in_slot_order.iter().map(|r| bar_name(table.level, r)).collect() } else { Vec::new() };
     let longest_name = names.iter().map(|s| s.chars().count()).max().unwrap_or(0);
 
     root.fill(&WHITE).map_err(chart_error)?;
 
     // Header: title, then the legend centred under it.
-    let title = format!(
-        "医師偏在指標の順位（{}・{}区域）— {}",
-        table.level.as_ja(),
-        n,
-        table.edition.name
-    );
+    let title = format!("医師偏在指標の順位（{}・{}区域）— {}", table.level.as_ja(), n, table.edition.name);
     text(root, &title, (WIDTH as i32 / 2, 22), TITLE_PX, INK, HPos::Center, VPos::Top)?;
     draw_legend(root, table, 84)?;
 
@@ -194,7 +185,15 @@ fn draw(
         draw_rank_ticks(root, &chart, &in_slot_order, label_top)?;
     }
     let x_mid = (x_px.start + x_px.end) / 2;
-    text(root, "順位（1位 = 指標が最も高い）", (x_mid, axis_title_base), AXIS_TITLE_PX, INK, HPos::Center, VPos::Bottom)?;
+    text(
+        root,
+        "順位（1位 = 指標が最も高い）",
+        (x_mid, axis_title_base),
+        AXIS_TITLE_PX,
+        INK,
+        HPos::Center,
+        VPos::Bottom,
+    )?;
 
     if !source.trim().is_empty() {
         let credit = format!("出典: {}", source.trim());
@@ -241,11 +240,7 @@ struct Reference {
     caption: String,
 }
 
-fn draw_reference_lines(
-    root: &Root<'_>,
-    chart: &Chart<'_, '_>,
-    table: &PlanTable,
-) -> Result<(), ReportError> {
+fn draw_reference_lines(root: &Root<'_>, chart: &Chart<'_, '_>, table: &PlanTable) -> Result<(), ReportError> {
     let mut refs = Vec::new();
     if let Some(u) = table.thresholds.upper {
         refs.push(Reference {
@@ -302,10 +297,8 @@ fn draw_reference_lines(
         let candidates = [&above, &below]
             .into_iter()
             .flat_map(|ys| xs.iter().map(move |x| PixelBox { x: *x..*x + width, y: ys.clone() }));
-        let spot = candidates
-            .clone()
-            .find(|b| free(b))
-            .unwrap_or(PixelBox { x: xs[0]..xs[0] + width, y: above.clone() });
+        let spot =
+            candidates.clone().find(|b| free(b)).unwrap_or(PixelBox { x: xs[0]..xs[0] + width, y: above.clone() });
         // A translucent patch keeps the caption readable over grid lines and any bar under it.
         root.draw(&Rectangle::new([(spot.x.start, spot.y.start), (spot.x.end, spot.y.end)], WHITE.mix(0.85).filled()))
             .map_err(chart_error)?;
@@ -318,17 +311,15 @@ fn draw_reference_lines(
 
 fn draw_legend(root: &Root<'_>, table: &PlanTable, centre_y: i32) -> Result<(), ReportError> {
     let (abundant, intermediate, scarce) = table.decided_counts();
-    let items = [
-        (Designation::Abundant, abundant),
-        (Designation::Intermediate, intermediate),
-        (Designation::Scarce, scarce),
-    ]
-    .map(|(d, count)| (d, format!("{}　{count}", designation_label(table.level, d))));
+    let items =
+        [(Designation::Abundant, abundant), (Designation::Intermediate, intermediate), (Designation::Scarce, scarce)]
+            .map(|(d, count)| (d, format!("{}　{count}", designation_label(table.level, d))));
     let swatch = 16;
     let gap_after_swatch = 8;
     let gap_between = 36;
-    let total: i32 = items.iter().map(|(_, label)| swatch + gap_after_swatch + text_width(label, LEGEND_PX)).sum::<i32>()
-        + gap_between * (items.len() as i32 - 1);
+    let total: i32 =
+        items.iter().map(|(_, label)| swatch + gap_after_swatch + text_width(label, LEGEND_PX)).sum::<i32>()
+            + gap_between * (items.len() as i32 - 1);
     let mut x = WIDTH as i32 / 2 - total / 2;
     for (designation, label) in &items {
         root.draw(&Rectangle::new(
@@ -446,7 +437,8 @@ fn nice_ceiling(v: f64) -> f64 {
     }
     let raw_step = v / 10.0;
     let magnitude = 10_f64.powf(raw_step.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= raw_step).unwrap_or(raw_step);
+    let step =
+        [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= raw_step).unwrap_or(raw_step);
     (v / step).ceil() * step
 }
 
@@ -491,12 +483,7 @@ fn text(
     draw_text_at(area, s, at, &text_style(size_px, colour, h, v))
 }
 
-fn draw_text_at(
-    area: &Root<'_>,
-    s: &str,
-    at: (i32, i32),
-    style: &TextStyle<'_>,
-) -> Result<(), ReportError> {
+fn draw_text_at(area: &Root<'_>, s: &str, at: (i32, i32), style: &TextStyle<'_>) -> Result<(), ReportError> {
     area.draw_text(s, style, at).map_err(chart_error)
 }
 

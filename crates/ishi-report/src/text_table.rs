@@ -22,8 +22,15 @@ pub fn render(table: &PlanTable, source: &str) -> String {
     let mut out = String::new();
     let n = table.rows.len();
     let unit = if table.level == Level::Secondary { "区域" } else { "都道府県" };
-    let _ = writeln!(out, "医師偏在指標と区域の設定 — {} {n}{unit} — {}（ルール版 {}）", table.level.as_ja(), table.edition.name, table.edition.id);
-    let mode = if table.thresholds.from_rank { "この表の順位から算出（PERCENTILE.INC）" } else { "固定値" };
+    let _ = writeln!(
+        out,
+        "医師偏在指標と区域の設定 — {} {n}{unit} — {}（ルール版 {}）",
+        table.level.as_ja(),
+        table.edition.name,
+        table.edition.id
+    );
+    let mode =
+        if table.thresholds.from_rank { "この表の順位から算出（PERCENTILE.INC）" } else { "固定値" };
     let th = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
     let _ = writeln!(
         out,
@@ -78,11 +85,13 @@ pub fn render(table: &PlanTable, source: &str) -> String {
             .enumerate()
             .map(|(c, v)| if numeric[c] { pad_left(v, widths[c]) } else { pad(v, widths[c]) })
             .collect();
-        let parts: Vec<String> = parts.into_iter().enumerate().filter(|(c, _)| secondary || *c != 2).map(|(_, p)| p).collect();
+        let parts: Vec<String> =
+            parts.into_iter().enumerate().filter(|(c, _)| secondary || *c != 2).map(|(_, p)| p).collect();
         parts.join("  ").trim_end().to_string()
     };
     let _ = writeln!(out, "{}", line(&headers.map(String::from)));
-    let rule: Vec<String> = widths.iter().enumerate().filter(|(c, _)| secondary || *c != 2).map(|(_, w)| "─".repeat(*w)).collect();
+    let rule: Vec<String> =
+        widths.iter().enumerate().filter(|(c, _)| secondary || *c != 2).map(|(_, w)| "─".repeat(*w)).collect();
     let _ = writeln!(out, "{}", rule.join("  "));
     for row in &cells {
         let _ = writeln!(out, "{}", line(row));

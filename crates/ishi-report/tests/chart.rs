@@ -100,9 +100,24 @@ fn p3_2_rank_chart_without_national_value_has_no_national_line() {
 fn p3_2_secondary_chart_uses_fixed_cut_offs_and_area_words() {
     let edition = RuleEdition::builtin("2024").unwrap();
     let areas = vec![
-        AreaEntry { code: AreaCode::new("0104"), name: "札幌".into(), prefecture: "北海道".into(), ..prefecture("", "", 282.4) },
-        AreaEntry { code: AreaCode::new("0906"), name: "両毛".into(), prefecture: "栃木県".into(), ..prefecture("", "", 179.3) },
-        AreaEntry { code: AreaCode::new("0102"), name: "南渡島".into(), prefecture: "北海道".into(), ..prefecture("", "", 139.0) },
+        AreaEntry {
+            code: AreaCode::new("0104"),
+            name: "札幌".into(),
+            prefecture: "北海道".into(),
+            ..prefecture("", "", 282.4)
+        },
+        AreaEntry {
+            code: AreaCode::new("0906"),
+            name: "両毛".into(),
+            prefecture: "栃木県".into(),
+            ..prefecture("", "", 179.3)
+        },
+        AreaEntry {
+            code: AreaCode::new("0102"),
+            name: "南渡島".into(),
+            prefecture: "北海道".into(),
+            ..prefecture("", "", 139.0)
+        },
     ];
     let t = PlanTable::build(Level::Secondary, &edition, areas, None, &[]).unwrap();
     let svg = rank_chart_svg(&t, "").unwrap();
@@ -117,7 +132,8 @@ fn p3_2_secondary_chart_uses_fixed_cut_offs_and_area_words() {
 #[test]
 fn p3_rank_chart_has_a_legend_with_counts() {
     let svg = rank_chart_svg(&table(&[]), SOURCE).unwrap();
-    for word in ["医師多数三次医療圏　2", "医師中程度三次医療圏　2", "医師少数三次医療圏　2"] {
+    for word in ["医師多数三次医療圏　2", "医師中程度三次医療圏　2", "医師少数三次医療圏　2"]
+    {
         assert!(svg.contains(word), "{word}");
     }
 }

@@ -18,8 +18,8 @@
 
 use ishi_plan::area::{AreaCode, SecondaryArea, TertiaryArea};
 use ishi_plan::raw::{
-    AreaId, AreaSet, Facility, FlowCoefficients, NationalRates, PhysicianRecord, Pyramid, RawInputs, Sex, Specialty,
-    WorkingHours, POPULATION_BANDS, demand_terms,
+    AreaId, AreaSet, Facility, FlowCoefficients, NationalRates, POPULATION_BANDS, PhysicianRecord, Pyramid, RawInputs,
+    Sex, Specialty, WorkingHours, demand_terms,
 };
 
 /// The label every synthetic output carries.
@@ -40,7 +40,14 @@ pub struct SynthConfig {
 
 impl Default for SynthConfig {
     fn default() -> Self {
-        Self { seed: 2024, tertiary_areas: 47, secondary_areas: 330, physicians: 340_000, secondary_workplace_rate: 0.1, flows: true }
+        Self {
+            seed: 2024,
+            tertiary_areas: 47,
+            secondary_areas: 330,
+            physicians: 340_000,
+            secondary_workplace_rate: 0.1,
+            flows: true,
+        }
     }
 }
 
@@ -151,10 +158,14 @@ pub fn generate(cfg: &SynthConfig) -> SyntheticNation {
     if cfg.flows {
         // P2.5: move a share of each area's demand to neighbours of the same tertiary area, recording
         // in- and outflows so that coefficients keep the national total (P2.8).
-        let demand: Vec<(f64, f64)> = inputs.population.iter().map(|p| {
-            let (out, inp, _) = demand_terms(p, &inputs.rates, None);
-            (out, inp)
-        }).collect();
+        let demand: Vec<(f64, f64)> = inputs
+            .population
+            .iter()
+            .map(|p| {
+                let (out, inp, _) = demand_terms(p, &inputs.rates, None);
+                (out, inp)
+            })
+            .collect();
         let (mut flow_in, mut flow_out) = (vec![(0.0, 0.0); n], vec![(0.0, 0.0); n]);
         for a in 0..n {
             let b = rng.below(n);
@@ -176,7 +187,8 @@ pub fn generate(cfg: &SynthConfig) -> SyntheticNation {
     }
 
     // Physicians: drawn in proportion to population with a per-area attractiveness.
-    let weight: Vec<f64> = inputs.population.iter().map(|p| p.iter().flatten().sum::<f64>() * rng.range(0.5, 1.8)).collect();
+    let weight: Vec<f64> =
+        inputs.population.iter().map(|p| p.iter().flatten().sum::<f64>() * rng.range(0.5, 1.8)).collect();
     let total: f64 = weight.iter().sum();
     let mut cumulative = Vec::with_capacity(n);
     let mut acc = 0.0;
@@ -204,7 +216,11 @@ pub fn generate(cfg: &SynthConfig) -> SyntheticNation {
             PhysicianRecord { main: AreaId(main as u32), secondary, sex, age, facility, specialty }
         })
         .collect();
-    let deliveries = inputs.population.iter().map(|p| (p.iter().flatten().sum::<f64>() * rng.range(0.005, 0.008)).round().max(1.0)).collect();
+    let deliveries = inputs
+        .population
+        .iter()
+        .map(|p| (p.iter().flatten().sum::<f64>() * rng.range(0.005, 0.008)).round().max(1.0))
+        .collect();
     let clinic_outpatient_share = (0..n).map(|_| rng.range(0.6, 0.9)).collect();
     SyntheticNation { inputs, records, deliveries, clinic_outpatient_share }
 }
