@@ -24,7 +24,11 @@ impl Components {
                 self.population, self.std_utilization_ratio
             ));
         }
-        Ok(self.std_physicians / demand)
+        let index = self.std_physicians / demand;
+        if !index.is_finite() {
+            return Err(format!("the index computed from the components is not a finite number ({index})"));
+        }
+        Ok(index)
     }
 }
 
@@ -102,6 +106,12 @@ mod tests {
         let (v, src) = index_of_record("0102", None, Some(&c), 1e5).unwrap();
         assert_eq!(src, IndexSource::Computed);
         assert!((v - 141.4).abs() < 0.05);
+    }
+
+    #[test]
+    fn p2_1_overflowing_components_are_refused() {
+        let c = Components { std_physicians: 1e308, population: 1e-3, std_utilization_ratio: 1e-3 };
+        assert!(c.index(1e5).is_err());
     }
 
     #[test]

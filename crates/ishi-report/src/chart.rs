@@ -122,7 +122,8 @@ fn draw(root: &Root<'_>, table: &PlanTable, rows: &[&PlanRow], source: &str) -> 
     root.fill(&WHITE).map_err(chart_error)?;
 
     // Header: title, then the legend centred under it.
-    let title = format!("医師偏在指標の順位（{}・{}区域）— {}", table.level.as_ja(), n, table.edition.name);
+    let unit = if table.level == Level::Secondary { "区域" } else { "都道府県" };
+    let title = format!("医師偏在指標の順位（{}・{n}{unit}）— {}", table.level.as_ja(), table.edition.name);
     text(root, &title, (WIDTH as i32 / 2, 22), TITLE_PX, INK, HPos::Center, VPos::Top)?;
     draw_legend(root, table, 84)?;
 
