@@ -67,7 +67,7 @@ fn p3_rank_chart_is_an_svg_document() {
 #[test]
 fn p3_rank_chart_has_japanese_title_and_axis_labels() {
     let svg = rank_chart_svg(&table(&[]), SOURCE).unwrap();
-    assert!(svg.contains("医師偏在指標の順位（三次医療圏・6区域）— 第8次医師確保計画（前期"), "title");
+    assert!(svg.contains("医師偏在指標の順位（三次医療圏・6都道府県）— 第8次医師確保計画（前期"), "title");
     assert!(svg.contains("順位（1位 = 指標が最も高い）"));
     assert!(svg.contains(">\n医師偏在指標\n</text>"), "y-axis title");
     assert!(svg.contains(&format!("出典: {SOURCE}")));
