@@ -328,7 +328,9 @@ fn hour_factors(
     let mean = match hours.all_physicians {
         Some(m) if m > 0.0 && m.is_finite() => m,
         Some(m) => {
-            return Err(PlanError::BadInput(format!("mean working hours of all physicians must be positive (got {m})")));
+            return Err(PlanError::BadInput(format!(
+                "mean working hours of all physicians must be positive (got {m})"
+            )));
         }
         None => {
             let (mut sum, mut n) = (0.0, 0.0);
@@ -408,6 +410,22 @@ pub fn demand_terms(p: &Pyramid, rates: &NationalRates, age_limit: Option<u8>) -
     (out, inp, pop)
 }
 
+/// Population summed over the nation and over each tertiary area (by tertiary position).
+pub(crate) fn pyramid_totals(areas: &AreaSet, population: &[Pyramid]) -> (Pyramid, Vec<Pyramid>) {
+    let mut national: Pyramid = [[0.0; POPULATION_BANDS]; 2];
+    let mut tertiary: Vec<Pyramid> = vec![[[0.0; POPULATION_BANDS]; 2]; areas.tertiary.len()];
+    for (a, p) in population.iter().enumerate() {
+        let t = areas.tertiary_of[a];
+        for s in 0..2 {
+            for b in 0..POPULATION_BANDS {
+                national[s][b] += p[s][b];
+                tertiary[t][s][b] += p[s][b];
+            }
+        }
+    }
+    (national, tertiary)
+}
+
 /// P2.1–P2.5 at both levels and for the nation, from a tally.
 pub fn compute(inputs: &RawInputs, tally: &PhysicianTally, edition: &RuleEdition) -> Result<RawIndexes, PlanError> {
     let areas = &inputs.areas;
@@ -419,24 +437,16 @@ pub fn compute(inputs: &RawInputs, tally: &PhysicianTally, edition: &RuleEdition
     let per = edition.index.per_population.value;
     let (factors, mean_hours) = hour_factors(tally, n_sec, &inputs.hours)?;
 
-    // National expected rate (P2.3) uses no flows: flows move demand between areas, not in total.
-    let mut national_pyramid: Pyramid = [[0.0; POPULATION_BANDS]; 2];
-    let mut tertiary_pyramids: Vec<Pyramid> = vec![[[0.0; POPULATION_BANDS]; 2]; n_ter];
     for (a, p) in inputs.population.iter().enumerate() {
-        let t = areas.tertiary_of[a];
-        for s in 0..2 {
-            for b in 0..POPULATION_BANDS {
-                if !(p[s][b] >= 0.0 && p[s][b].is_finite()) {
-                    return Err(PlanError::BadArea {
-                        code: areas.secondary[a].code.to_string(),
-                        problem: format!("population must be a non-negative number (got {})", p[s][b]),
-                    });
-                }
-                national_pyramid[s][b] += p[s][b];
-                tertiary_pyramids[t][s][b] += p[s][b];
-            }
+        if let Some(bad) = p.iter().flatten().find(|v| !(**v >= 0.0 && v.is_finite())) {
+            return Err(PlanError::BadArea {
+                code: areas.secondary[a].code.to_string(),
+                problem: format!("population must be a non-negative number (got {bad})"),
+            });
         }
     }
+    // National expected rate (P2.3) uses no flows: flows move demand between areas, not in total.
+    let (national_pyramid, tertiary_pyramids) = pyramid_totals(areas, &inputs.population);
     let (n_out, n_in, n_pop) = demand_terms(&national_pyramid, &inputs.rates, None);
     if !(n_pop > 0.0) || !(n_out + n_in > 0.0) {
         return Err(PlanError::BadInput("national population and demand must be positive".into()));

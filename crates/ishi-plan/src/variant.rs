@@ -5,7 +5,9 @@
 
 use crate::edition::{DenominatorKind, RuleEdition, VariantRule};
 use crate::error::PlanError;
-use crate::raw::{FlowCoefficients, PhysicianTally, Pyramid, RawInputs, demand_terms, factors_for, standardize};
+use crate::raw::{
+    FlowCoefficients, PhysicianTally, Pyramid, RawInputs, demand_terms, factors_for, pyramid_totals, standardize,
+};
 
 /// One area's variant index.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,8 +53,8 @@ struct Group {
 }
 
 /// P2.9: computes one variant.
-pub fn compute_variant(
-    inputs: &RawInputs,
+pub fn compute_variant<'a>(
+    inputs: &'a RawInputs,
     tally: &PhysicianTally,
     kind: VariantKind,
     edition: &RuleEdition,
@@ -63,39 +65,23 @@ pub fn compute_variant(
     let areas = &inputs.areas;
     let n_sec = areas.secondary.len();
     let missing = |what: &str| PlanError::BadInput(format!("{} needs {what} for every secondary area", rule.name));
-    let deliveries = match rule.denominator {
-        DenominatorKind::Deliveries => Some(
-            inputs
-                .variants
-                .deliveries
-                .as_ref()
-                .filter(|d| d.len() == n_sec)
-                .ok_or_else(|| missing("deliveries (分娩件数)"))?,
-        ),
-        _ => None,
-    };
-    let shares = match rule.denominator {
-        DenominatorKind::PopulationRatioShare => Some(
-            inputs
-                .variants
-                .clinic_outpatient_share
-                .as_ref()
-                .filter(|d| d.len() == n_sec)
-                .ok_or_else(|| missing("the clinic share of outpatient visits (診療所の外来患者対応割合)"))?,
-        ),
-        _ => None,
-    };
+    let required =
+        |given: &'a Option<Vec<f64>>, needed: DenominatorKind, what: &str| -> Result<Option<&'a Vec<f64>>, PlanError> {
+            if rule.denominator != needed {
+                return Ok(None);
+            }
+            given.as_ref().filter(|d| d.len() == n_sec).map(Some).ok_or_else(|| missing(what))
+        };
+    let deliveries = required(&inputs.variants.deliveries, DenominatorKind::Deliveries, "deliveries (分娩件数)")?;
+    let shares = required(
+        &inputs.variants.clinic_outpatient_share,
+        DenominatorKind::PopulationRatioShare,
+        "the clinic share of outpatient visits (診療所の外来患者対応割合)",
+    )?;
     let age_limit = rule.child_age_limit.as_ref().map(|l| l.value);
 
     // National reference rates (no flows).
-    let mut national_pyramid: Pyramid = [[0.0; crate::raw::POPULATION_BANDS]; 2];
-    for p in &inputs.population {
-        for s in 0..2 {
-            for b in 0..crate::raw::POPULATION_BANDS {
-                national_pyramid[s][b] += p[s][b];
-            }
-        }
-    }
+    let (national_pyramid, tertiary_pyramids) = pyramid_totals(areas, &inputs.population);
     let (n_out, _, n_pop) = demand_terms(&national_pyramid, &inputs.rates, None);
     let (c_out, c_in, c_pop) = demand_terms(&national_pyramid, &inputs.rates, age_limit);
 
@@ -145,15 +131,7 @@ pub fn compute_variant(
         .map(|t| {
             let members: Vec<usize> =
                 (0..n_sec).filter(|&a| areas.tertiary_of(crate::raw::AreaId(a as u32)) == t).collect();
-            let mut pyramid: Pyramid = [[0.0; crate::raw::POPULATION_BANDS]; 2];
-            for &a in &members {
-                for s in 0..2 {
-                    for b in 0..crate::raw::POPULATION_BANDS {
-                        pyramid[s][b] += inputs.population[a][s][b];
-                    }
-                }
-            }
-            let g = Group { members, pyramid, flow: Some(inputs.tertiary_flows[t]) };
+            let g = Group { members, pyramid: tertiary_pyramids[t], flow: Some(inputs.tertiary_flows[t]) };
             area(areas.tertiary[t].code.as_str(), tally.tertiary_block(t), &g)
         })
         .collect::<Result<Vec<_>, _>>()?;
