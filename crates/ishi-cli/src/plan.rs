@@ -61,6 +61,20 @@ fn build(source: &SourceArgs, log: &Log) -> Result<(PlanTable, String)> {
             }
         };
         let credit = format!("入力（raw mode）: {}", dir.display());
+        let entries = |values: Vec<(f64, Option<Components>)>| -> Vec<AreaEntry> {
+            names
+                .into_iter()
+                .zip(values)
+                .map(|((code, name, prefecture), (index, components))| AreaEntry {
+                    code: code.as_str().into(),
+                    name,
+                    prefecture,
+                    index,
+                    index_source: IndexSource::Computed,
+                    components,
+                })
+                .collect()
+        };
         if let Some(variant) = source.variant {
             let kind = match variant {
                 VariantArg::Outpatient => VariantKind::Outpatient,
@@ -68,40 +82,25 @@ fn build(source: &SourceArgs, log: &Log) -> Result<(PlanTable, String)> {
                 VariantArg::Pediatrics => VariantKind::Pediatrics,
             };
             let v = compute_variant(&bundle.inputs, &tally, kind, &edition)?;
-            let values = if level == Level::Secondary { &v.secondary } else { &v.tertiary };
-            let entries = names
-                .into_iter()
-                .zip(values)
-                .map(|((code, name, pref), a)| AreaEntry {
-                    code: code.as_str().into(),
-                    name,
-                    prefecture: pref,
-                    index: a.index,
-                    index_source: IndexSource::Computed,
-                    components: None,
-                })
+            let values = if level == Level::Secondary { &v.secondary } else { &v.tertiary }
+                .iter()
+                .map(|a| (a.index, None))
                 .collect();
-            (entries, Some(v.national.index), format!("{credit}（{}）", v.rule.name), v.rule.threshold_rule())
+            (entries(values), Some(v.national.index), format!("{credit}（{}）", v.rule.name), v.rule.threshold_rule())
         } else {
             let r = compute(&bundle.inputs, &tally, &edition)?;
-            let values = if level == Level::Secondary { &r.secondary } else { &r.tertiary };
-            let entries = names
-                .into_iter()
-                .zip(values)
-                .map(|((code, name, pref), a)| AreaEntry {
-                    code: code.as_str().into(),
-                    name,
-                    prefecture: pref,
-                    index: a.index,
-                    index_source: IndexSource::Computed,
-                    components: Some(Components {
+            let values = if level == Level::Secondary { &r.secondary } else { &r.tertiary }
+                .iter()
+                .map(|a| {
+                    let c = Components {
                         std_physicians: a.std_physicians,
                         population: a.population,
                         std_utilization_ratio: a.std_utilization_ratio,
-                    }),
+                    };
+                    (a.index, Some(c))
                 })
                 .collect();
-            (entries, Some(r.national.index), credit, edition.threshold_rule(level))
+            (entries(values), Some(r.national.index), credit, edition.threshold_rule(level))
         }
     } else {
         let (entries, credit) = match (&source.input, level) {
