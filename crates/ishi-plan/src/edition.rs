@@ -12,13 +12,7 @@ use crate::calendar::CalendarDate;
 use crate::designation::ThresholdRule;
 use crate::error::PlanError;
 
-/// A value from the rules with a reference to where it comes from (seed passage or published table).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Sourced<T> {
-    pub value: T,
-    pub source: String,
-}
+pub use ishi_sourced::Sourced;
 
 /// A share of the ranked areas, written `"1/3"` or as a decimal (`"0.333"`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -284,36 +278,9 @@ mod tests {
     /// whose source is not empty. Catches a number added outside the `Sourced` shape.
     #[test]
     fn x1_edition_values_all_carry_a_source() {
-        fn walk(path: &str, v: &toml::Value, problems: &mut Vec<String>) {
-            match v {
-                toml::Value::Table(t) => {
-                    if let Some(value) = t.get("value") {
-                        match t.get("source").and_then(|s| s.as_str()) {
-                            Some(s) if !s.trim().is_empty() => {}
-                            _ => problems.push(format!("{path} = {value} has no source")),
-                        }
-                        return;
-                    }
-                    for (k, child) in t {
-                        walk(&format!("{path}.{k}"), child, problems);
-                    }
-                }
-                toml::Value::Integer(_) | toml::Value::Float(_) => {
-                    problems.push(format!("{path} = {v} is a bare number without a source"))
-                }
-                toml::Value::Array(items) => {
-                    for (i, child) in items.iter().enumerate() {
-                        walk(&format!("{path}[{i}]"), child, problems);
-                    }
-                }
-                _ => {}
-            }
-        }
         for (id, text) in BUILTIN_EDITION_FILES {
-            let value: toml::Value = toml::from_str(text).unwrap();
-            let mut problems = vec![];
-            walk(id, &value, &mut problems);
-            assert!(problems.is_empty(), "{problems:#?}");
+            let problems = ishi_sourced::unsourced_numbers(text).unwrap();
+            assert!(problems.is_empty(), "{id}: {problems:#?}");
             RuleEdition::builtin(id).unwrap();
         }
     }

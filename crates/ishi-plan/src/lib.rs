@@ -33,7 +33,8 @@
 #![allow(clippy::needless_range_loop, clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod area;
-pub mod calendar;
+/// Dates live in their own crate, shared with the renewal domain.
+pub use ishi_calendar as calendar;
 pub mod components;
 pub mod designation;
 pub mod edition;

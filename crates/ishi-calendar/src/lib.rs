@@ -1,4 +1,12 @@
-//! Calendar dates and their 和暦 (Japanese era) display (SPEC X2). No clock: dates come in.
+//! Calendar dates, 年度 (fiscal year) and 和暦 (Japanese era) display (SPEC X2). No clock: dates come in.
+//!
+//! ```
+//! use ishi_calendar::CalendarDate;
+//! let d = CalendarDate::parse("2025-03-31").unwrap();
+//! assert_eq!(d.fiscal_year(), 2024);
+//! assert_eq!(d.add_years(1).to_string(), "2026-03-31");
+//! assert_eq!(CalendarDate::fiscal_year_start(2020).to_string(), "2020-04-01");
+//! ```
 
 use std::fmt;
 
@@ -39,6 +47,23 @@ impl CalendarDate {
     }
     pub fn day(self) -> u8 {
         self.day
+    }
+
+    /// The same day `years` later (29 February becomes 28 February in a common year).
+    pub fn add_years(self, years: i32) -> Self {
+        let year = self.year + years;
+        let day = self.day.min(days_in_month(year, self.month));
+        Self { year, month: self.month, day }
+    }
+
+    /// 1 April of fiscal year `fy`, its first day.
+    pub fn fiscal_year_start(fy: i32) -> Self {
+        Self { year: fy, month: 4, day: 1 }
+    }
+
+    /// 31 March of the year after `fy`, the last day of fiscal year `fy`.
+    pub fn fiscal_year_end(fy: i32) -> Self {
+        Self { year: fy + 1, month: 3, day: 31 }
     }
 
     /// 年度 (fiscal year, April–March): 2025-03-31 is in FY2024.
@@ -95,6 +120,14 @@ mod tests {
     fn x2_fiscal_year_runs_april_to_march() {
         assert_eq!(CalendarDate::parse("2025-03-31").unwrap().fiscal_year(), 2024);
         assert_eq!(CalendarDate::parse("2025-04-01").unwrap().fiscal_year(), 2025);
+    }
+
+    #[test]
+    fn x2_adding_years_keeps_the_day_or_the_month_end() {
+        assert_eq!(CalendarDate::parse("2024-02-29").unwrap().add_years(1).to_string(), "2025-02-28");
+        assert_eq!(CalendarDate::parse("2020-03-31").unwrap().add_years(5).to_string(), "2025-03-31");
+        assert_eq!(CalendarDate::fiscal_year_end(2024).fiscal_year(), 2024);
+        assert_eq!(CalendarDate::fiscal_year_start(2024).fiscal_year(), 2024);
     }
 
     #[test]
