@@ -60,7 +60,7 @@ pub enum FindingKind {
 pub struct Finding {
     /// SPEC rule ID, e.g. `R3.1`.
     pub rule: &'static str,
-    /// Data row of `ledger.csv` (1 = first row after the header), for activity findings.
+    /// Row of `ledger.csv` as a spreadsheet shows it (header = 1), for activity findings.
     pub row: Option<u32>,
     pub kind: FindingKind,
 }

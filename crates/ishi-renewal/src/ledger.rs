@@ -425,7 +425,7 @@ pub struct EvidenceId(pub u32);
 /// One activity of a specialist's ledger.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Activity {
-    /// Where the activity came from (the data row number of `ledger.csv`), for findings.
+    /// Where the activity came from: the row of `ledger.csv` as a spreadsheet shows it (header = 1).
     pub row: u32,
     pub date: CalendarDate,
     pub kind: ActivityKind,
