@@ -56,6 +56,22 @@ impl CalendarDate {
         Self { year, month: self.month, day }
     }
 
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: CalendarDate) -> i64 {
+        later.day_number() - self.day_number()
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's days_from_civil).
+    fn day_number(self) -> i64 {
+        let y = self.year as i64 - if self.month <= 2 { 1 } else { 0 };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = self.month as i64;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + self.day as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// 1 April of fiscal year `fy`, its first day.
     pub fn fiscal_year_start(fy: i32) -> Self {
         Self { year: fy, month: 4, day: 1 }
@@ -128,6 +144,15 @@ mod tests {
         assert_eq!(CalendarDate::parse("2020-03-31").unwrap().add_years(5).to_string(), "2025-03-31");
         assert_eq!(CalendarDate::fiscal_year_end(2024).fiscal_year(), 2024);
         assert_eq!(CalendarDate::fiscal_year_start(2024).fiscal_year(), 2024);
+    }
+
+    #[test]
+    fn x2_days_between_dates() {
+        let d = |s| CalendarDate::parse(s).unwrap();
+        assert_eq!(d("1970-01-01").day_number(), 0);
+        assert_eq!(d("2024-02-28").days_until(d("2024-03-01")), 2);
+        assert_eq!(d("2025-03-31").days_until(d("2024-03-31")), -365);
+        assert_eq!(d("2000-01-01").days_until(d("2026-11-21")), 9821);
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod error;
 pub mod evaluate;
 pub mod finding;
 pub mod ledger;
+pub mod plan;
 pub mod units;
 
 pub use edition::{RenewalEdition, RuleBook};
@@ -46,4 +47,5 @@ pub use ledger::{
     Activity, ActivityKind, Category, CommonItem, DeferralReason, EvidenceId, KindError, MeetingLevel, PaperRole,
     PresentationRole, QuantityMeasure, Role, Specialist,
 };
+pub use plan::{PlanObstacle, PlannedActivity, RenewalPlan, what_is_left};
 pub use units::Units;

@@ -4,7 +4,7 @@
 
 use ishi_calendar::CalendarDate;
 use ishi_renewal::{
-    Activity, ActivityKind, CommonItem, EvidenceId, Evaluation, MeetingLevel, PaperRole, PresentationRole, Role,
+    Activity, ActivityKind, CommonItem, Evaluation, EvidenceId, MeetingLevel, PaperRole, PresentationRole, Role,
     RuleBook, Specialist, evaluate,
 };
 
