@@ -61,6 +61,21 @@ impl CalendarDate {
         later.day_number() - self.day_number()
     }
 
+    /// The date `days` days after 1970-01-01 (for turning a clock reading, taken at the edges, into a date).
+    pub fn from_days_since_epoch(days: i64) -> Self {
+        // H. Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + if month <= 2 { 1 } else { 0 }) as i32;
+        Self { year, month, day }
+    }
+
     /// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's days_from_civil).
     fn day_number(self) -> i64 {
         let y = self.year as i64 - if self.month <= 2 { 1 } else { 0 };
@@ -153,6 +168,9 @@ mod tests {
         assert_eq!(d("2024-02-28").days_until(d("2024-03-01")), 2);
         assert_eq!(d("2025-03-31").days_until(d("2024-03-31")), -365);
         assert_eq!(d("2000-01-01").days_until(d("2026-11-21")), 9821);
+        for s in ["1970-01-01", "2000-02-29", "2026-11-21", "2100-03-01", "1900-12-31"] {
+            assert_eq!(CalendarDate::from_days_since_epoch(d(s).day_number()), d(s));
+        }
     }
 
     #[test]

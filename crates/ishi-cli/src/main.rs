@@ -3,12 +3,13 @@
 
 mod cli;
 mod plan;
+mod renew;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, PlanCommand};
+use cli::{Cli, Command, PlanCommand, RenewCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -17,7 +18,21 @@ fn main() -> ExitCode {
         Command::Plan(PlanCommand::Table(args)) => plan::table(&args, &log),
         Command::Plan(PlanCommand::Chart(args)) => plan::chart(&args, &log),
         Command::Plan(PlanCommand::Edition(args)) => plan::edition(&args),
+        Command::Renew(RenewCommand::Check(args)) => renew::check(&args, &log),
+        Command::Renew(RenewCommand::Plan(args)) => renew::plan(&args, &log),
+        Command::Renew(RenewCommand::Batch(args)) => renew::batch(&args, &log),
+        Command::Renew(RenewCommand::Forms(args)) => renew::forms(&args, &log),
+        Command::Renew(RenewCommand::Edition(args)) => renew::edition(&args),
+        Command::Renew(RenewCommand::Synth(args)) => renew::synth(&args, &log),
         Command::Synth(args) => plan::synth(&args, &log),
+        Command::Licenses => {
+            use std::io::Write;
+            let text = format!(
+                "ishi — Apache-2.0.\n\nThe PDF forms embed IPAex Gothic (IPAexゴシック), under this licence:\n\n{}\n",
+                ishi_forms::FONT_LICENSE
+            );
+            std::io::stdout().lock().write_all(text.as_bytes()).map_err(anyhow::Error::from)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -25,7 +40,8 @@ fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             let input = err.downcast_ref::<ishi_io::IoError>().is_some_and(|e| e.is_input())
                 || err.downcast_ref::<ishi_io::InputError>().is_some()
-                || err.downcast_ref::<ishi_plan::PlanError>().is_some();
+                || err.downcast_ref::<ishi_plan::PlanError>().is_some()
+                || err.downcast_ref::<ishi_renewal::RenewalError>().is_some();
             ExitCode::from(if input { 2 } else { 1 })
         }
     }

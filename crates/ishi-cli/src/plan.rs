@@ -23,7 +23,7 @@ pub struct Log {
 }
 
 impl Log {
-    fn info(&self, message: impl AsRef<str>) {
+    pub(crate) fn info(&self, message: impl AsRef<str>) {
         if !self.quiet {
             eprintln!("{}", message.as_ref());
         }

@@ -3,7 +3,8 @@
 //! Everything that touches bytes lives here, so that `ishi-plan` stays pure:
 //! - [`sheet::Sheet`] reads CSV (UTF-8 with or without BOM, Shift_JIS/CP932) and .xlsx alike, with
 //!   NFKC normalization of fields ([`text`], SPEC X2) and spreadsheet row numbers for messages.
-//! - [`import`] reads the plan table's inputs and overrides; [`raw_files`] the raw-mode directory.
+//! - [`import`] reads the plan table's inputs and overrides; [`raw_files`] the raw-mode directory;
+//!   [`renewal_import`] the renewal roster and ledger (`specialists.csv`, `ledger.csv`).
 //! - [`export`] writes JSON, CSV (UTF-8 with BOM) and .xlsx, and writes files atomically.
 //! - [`shipped`] is the official 2024 data embedded in the binary.
 //!
@@ -22,6 +23,8 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod raw_files;
+pub mod renewal_export;
+pub mod renewal_import;
 pub mod sheet;
 pub mod shipped;
 pub mod text;

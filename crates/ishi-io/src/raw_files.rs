@@ -178,9 +178,9 @@ pub fn read_raw_sheets(
         outpatient[sex][b] = row.non_negative(c("clinic_outpatient_rate"))?;
         Ok(())
     })?;
-    for s in 0..2 {
-        for b in 0..POPULATION_BANDS {
-            if inpatient[s][b].is_nan() {
+    for (s, bands) in inpatient.iter().enumerate() {
+        for (b, rate) in bands.iter().enumerate() {
+            if rate.is_nan() {
                 return Err(InputError::file(
                     &sheet.file,
                     format!("no rate for sex {} age {}–{}", if s == 0 { "M" } else { "F" }, b * 5, b * 5 + 4),

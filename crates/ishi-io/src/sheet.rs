@@ -1,14 +1,21 @@
 //! Tabular input: CSV (any of the encodings of [`crate::text::decode`]) or the first sheet of an .xlsx,
 //! read the same way, with named columns and spreadsheet row numbers for messages.
+//!
+//! CSV is read by a small scanner of its own (RFC 4180 as spreadsheets write it: `,` between fields,
+//! `\n`, `\r\n` or `\r` between records, `"` around fields that hold them, `""` for a quote). Fields
+//! of a record without quotes are borrowed from the text, so a row costs no allocation: national
+//! files have millions of rows. Rows are numbered as a spreadsheet shows them: one row per record
+//! (a quoted line break stays inside its cell) and per blank line.
 
 use std::borrow::Cow;
-use std::io::Cursor;
-use std::path::Path;
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx};
 
 use crate::error::{InputError, IoError};
-use crate::text::{decode, normalize, parse_number};
+use crate::text::{decode, normalize, parse_number, utf8_prefix};
 
 /// A table read from one file.
 pub struct Sheet {
@@ -20,8 +27,11 @@ pub struct Sheet {
 }
 
 enum Body {
-    /// Decoded CSV text (after the header).
-    Csv(String),
+    /// Decoded CSV text; the data rows start at byte `start`, which is spreadsheet row `first_row`.
+    Csv { text: String, start: usize, first_row: usize },
+    /// A large UTF-8 CSV file, read piece by piece on each pass (a national ledger is hundreds of
+    /// megabytes: it is never held whole). `rows` is an estimate, from the first piece.
+    File { path: PathBuf, start: u64, first_row: usize, rows: usize, piece: usize, ascii_header: bool },
     /// Cells of an .xlsx sheet with their spreadsheet row numbers.
     Cells(Vec<(usize, Vec<String>)>),
 }
@@ -45,17 +55,21 @@ pub struct Row<'a> {
     pub file: &'a str,
     /// Spreadsheet row number (header = 1).
     pub number: usize,
-    fields: &'a [String],
-    csv: Option<&'a csv::StringRecord>,
+    fields: Fields<'a>,
     headers: &'a [String],
+}
+
+enum Fields<'a> {
+    Text(&'a [&'a str]),
+    Cells(&'a [String]),
 }
 
 impl<'a> Row<'a> {
     /// The field at `col` as written (untrimmed).
     pub fn raw(&self, col: usize) -> &'a str {
-        match self.csv {
-            Some(r) => r.get(col).unwrap_or(""),
-            None => self.fields.get(col).map_or("", |s| s.as_str()),
+        match self.fields {
+            Fields::Text(f) => f.get(col).copied().unwrap_or(""),
+            Fields::Cells(f) => f.get(col).map_or("", |s| s.as_str()),
         }
     }
 
@@ -97,45 +111,87 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// True when every field is blank (such rows are skipped).
-    fn is_blank(&self) -> bool {
-        (0..self.len()).all(|c| self.raw(c).trim().is_empty())
+    fn len(&self) -> usize {
+        match self.fields {
+            Fields::Text(f) => f.len(),
+            Fields::Cells(f) => f.len(),
+        }
     }
 
-    fn len(&self) -> usize {
-        self.csv.map_or(self.fields.len(), |r| r.len())
+    /// True when every field is blank (such rows are skipped).
+    fn is_blank(&self) -> bool {
+        let blank =
+            |s: &str| s.bytes().all(|b| matches!(b, b' ' | b'\t'..=b'\r')) || (!s.is_ascii() && s.trim().is_empty());
+        (0..self.len()).all(|c| blank(self.raw(c)))
     }
 }
 
 impl Sheet {
     /// Reads a CSV or .xlsx file (by extension; `.xlsx`/`.xlsm` are spreadsheets, anything else CSV).
+    /// A large UTF-8 CSV is checked here (encoding, header) and its rows read from the file on each
+    /// [`Sheet::for_each_row`].
     pub fn open(path: &Path) -> Result<Self, IoError> {
-        let bytes = std::fs::read(path).map_err(|source| IoError::Read { path: path.into(), source })?;
+        Self::open_in_pieces(path, STREAM_FROM, PIECE)
+    }
+
+    fn open_in_pieces(path: &Path, stream_from: u64, piece: usize) -> Result<Self, IoError> {
+        let read_error = |source| IoError::Read { path: path.into(), source };
         let name = path.display().to_string();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        Ok(if ext == "xlsx" || ext == "xlsm" {
-            Self::from_xlsx(&name, &bytes)?
-        } else {
-            Self::from_csv(&name, &bytes)?
-        })
+        if ext == "xlsx" || ext == "xlsm" {
+            let bytes = std::fs::read(path).map_err(read_error)?;
+            return Ok(Self::from_xlsx(&name, &bytes)?);
+        }
+        let mut file = File::open(path).map_err(read_error)?;
+        let size = file.metadata().map_err(read_error)?.len();
+        if size >= stream_from
+            && let Some(sheet) = Self::large_csv(&name, path, &mut file, size, piece).map_err(read_error)?
+        {
+            return Ok(sheet);
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        file.seek(SeekFrom::Start(0)).and_then(|_| file.read_to_end(&mut bytes)).map_err(read_error)?;
+        Ok(Self::from_csv_bytes(&name, bytes)?)
+    }
+
+    /// A CSV file to be read in pieces, if its first piece is UTF-8 and holds the header; `None`
+    /// otherwise (it is then read whole: decoded as CP932, or refused with the exact place).
+    fn large_csv(name: &str, path: &Path, file: &mut File, size: u64, piece: usize) -> std::io::Result<Option<Self>> {
+        let mut buf = vec![0u8; piece];
+        let n = read_full(file, &mut buf)?;
+        let (text, whole_or_cut) = utf8_prefix(&buf[..n]);
+        let valid = text.len();
+        if !whole_or_cut || (n < buf.len() && valid < n) {
+            return Ok(None);
+        }
+        // A header longer than a piece, an empty or a broken file: read whole.
+        let Ok(Some((headers, start, first_row))) = parse_header(name, text, n == buf.len()) else { return Ok(None) };
+        // Rows expected, from the first piece: a hint for buffers, 10% over.
+        let per_byte = (count_line_feeds(&buf[start..valid]) + 1) as f64 / (valid - start).max(1) as f64;
+        let rows = (per_byte * size.saturating_sub(start as u64) as f64 * 1.1) as usize + 16;
+        Ok(Some(Self {
+            file: name.into(),
+            headers,
+            body: Body::File {
+                path: path.into(),
+                start: start as u64,
+                first_row,
+                rows,
+                piece,
+                ascii_header: buf[..start].is_ascii(),
+            },
+        }))
     }
 
     /// Parses CSV bytes.
     pub fn from_csv(file: &str, bytes: &[u8]) -> Result<Self, InputError> {
-        let (text, _) = decode(file, bytes)?;
-        let text = text.trim_start_matches('\u{feff}');
-        if text.trim().is_empty() {
-            return Err(InputError::file(file, "the file is empty (no header row)"));
-        }
-        let header_end = text.find('\n').map_or(text.len(), |p| p + 1);
-        let mut reader =
-            csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&text.as_bytes()[..header_end]);
-        let mut record = csv::StringRecord::new();
-        reader.read_record(&mut record).map_err(|e| {
-            InputError::at(file, 1, "(header)", text[..header_end].trim_end(), format!("cannot read the header: {e}"))
-        })?;
-        let headers = record.iter().map(|h| normalize(h).to_ascii_lowercase()).collect();
-        Ok(Self { file: file.into(), headers, body: Body::Csv(text[header_end..].to_string()) })
+        Self::from_csv_bytes(file, bytes.to_vec())
+    }
+
+    /// Parses CSV bytes it owns: UTF-8 text is kept as it is, without a copy.
+    pub fn from_csv_bytes(file: &str, bytes: Vec<u8>) -> Result<Self, InputError> {
+        let (text, headers, start, first_row) = decode_csv(file, bytes)?;
+        Ok(Self { file: file.into(), headers, body: Body::Csv { text, start, first_row } })
     }
 
     /// Parses .xlsx bytes (first worksheet).
@@ -182,43 +238,388 @@ impl Sheet {
         Ok(Columns { positions, names })
     }
 
+    /// About as many as the data rows (blank ones included), for sizing buffers up front: exact or
+    /// more for a sheet in memory, an estimate for a large file read in pieces.
+    pub fn rows_hint(&self) -> usize {
+        match &self.body {
+            // Every record but the last ends with a line break (some have more, inside quotes).
+            Body::Csv { text, start, .. } => count_line_feeds(&text.as_bytes()[*start..]) + 1,
+            Body::File { rows, .. } => *rows,
+            Body::Cells(rows) => rows.len(),
+        }
+    }
+
     /// Calls `f` for each non-blank data row, in order; stops at the first error.
     pub fn for_each_row(&self, mut f: impl FnMut(&Row) -> Result<(), InputError>) -> Result<usize, InputError> {
         let mut count = 0;
+        let mut each = |row: &Row| -> Result<(), InputError> {
+            if !row.is_blank() {
+                f(row)?;
+                count += 1;
+            }
+            Ok(())
+        };
         match &self.body {
-            Body::Csv(text) => {
-                let mut reader =
-                    csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-                let mut record = csv::StringRecord::new();
-                loop {
-                    let more = reader.read_record(&mut record).map_err(|e| {
-                        let row = e.position().map_or(0, |p| p.line() as usize + 1);
-                        InputError::at(&self.file, row, "(row)", "", format!("not valid CSV: {e}"))
-                    })?;
-                    if !more {
-                        break;
-                    }
-                    let number = record.position().map_or(0, |p| p.line() as usize + 1);
-                    let row = Row { file: &self.file, number, fields: &[], csv: Some(&record), headers: &self.headers };
-                    if row.is_blank() {
-                        continue;
-                    }
-                    f(&row)?;
-                    count += 1;
-                }
+            Body::Csv { text, start, first_row } => {
+                self.records(text, *start, *first_row, false, &mut each)?;
+            }
+            Body::File { path, start, first_row, piece, ascii_header, .. } => {
+                self.records_from_file(path, (*start, *first_row), *piece, *ascii_header, &mut each)?
             }
             Body::Cells(rows) => {
                 for (number, fields) in rows {
-                    let row = Row { file: &self.file, number: *number, fields, csv: None, headers: &self.headers };
-                    if row.is_blank() {
-                        continue;
-                    }
-                    f(&row)?;
-                    count += 1;
+                    each(&Row {
+                        file: &self.file,
+                        number: *number,
+                        fields: Fields::Cells(fields),
+                        headers: &self.headers,
+                    })?;
                 }
             }
         }
         Ok(count)
+    }
+
+    /// Calls `each` for the records of `text` from byte `pos` (row `number`). With `more`, the text
+    /// is a piece of the file: a record cut at its end is left for the next piece. Returns where the
+    /// first record not read starts, and its row.
+    fn records(
+        &self,
+        text: &str,
+        mut pos: usize,
+        mut number: usize,
+        more: bool,
+        each: &mut impl FnMut(&Row) -> Result<(), InputError>,
+    ) -> Result<(usize, usize), InputError> {
+        let mut scanner = Scanner::default();
+        while pos < text.len() {
+            let scanned = scanner.record(text, pos, more).map_err(|e| {
+                InputError::at(&self.file, number, "(row)", &e.shown, format!("not valid CSV: {}", e.problem))
+            })?;
+            let Scanned::Record(fields, next) = scanned else { break };
+            each(&Row { file: &self.file, number, fields, headers: &self.headers })?;
+            pos = next;
+            number += 1;
+        }
+        Ok((pos, number))
+    }
+
+    /// [`Sheet::records`] of a file read piece by piece. Each piece is checked as UTF-8; should the
+    /// file turn out not to be (only its first piece was checked when opened), then, if every byte
+    /// before was ASCII, it is read whole and decoded as CP932 from the row reached on (ASCII reads
+    /// the same in both); otherwise it is refused at that row.
+    fn records_from_file(
+        &self,
+        path: &Path,
+        (start, mut number): (u64, usize),
+        piece: usize,
+        ascii_header: bool,
+        each: &mut impl FnMut(&Row) -> Result<(), InputError>,
+    ) -> Result<(), InputError> {
+        let cannot = |e: std::io::Error| InputError::file(&self.file, format!("cannot read the file again: {e}"));
+        let mut file = File::open(path).map_err(cannot)?;
+        file.seek(SeekFrom::Start(start)).map_err(cannot)?;
+        let mut buf = vec![0u8; piece.max(1)];
+        let (mut filled, mut eof, mut ascii) = (0, false, ascii_header);
+        loop {
+            if filled == buf.len() {
+                // One record longer than the buffer.
+                buf.resize(buf.len() * 2, 0);
+            }
+            let n = read_full(&mut file, &mut buf[filled..]).map_err(cannot)?;
+            filled += n;
+            eof = eof || filled < buf.len();
+            let (text, whole_or_cut) = utf8_prefix(&buf[..filled]);
+            let broken = !whole_or_cut || (eof && text.len() < filled);
+            let (pos, next_number) = self.records(text, 0, number, !eof || broken, each)?;
+            ascii = ascii && text[..pos].is_ascii();
+            number = next_number;
+            if broken {
+                return self.records_not_utf8(path, &buf[pos..filled], number, ascii, each);
+            }
+            if eof {
+                return Ok(());
+            }
+            buf.copy_within(pos..filled, 0);
+            filled -= pos;
+        }
+    }
+
+    /// The file was not UTF-8 after all: read whole and decoded as [`Sheet::from_csv_bytes`] does
+    /// it, delivering the rows from `resume` on; `rest` starts with the record that was not UTF-8.
+    fn records_not_utf8(
+        &self,
+        path: &Path,
+        rest: &[u8],
+        resume: usize,
+        ascii: bool,
+        each: &mut impl FnMut(&Row) -> Result<(), InputError>,
+    ) -> Result<(), InputError> {
+        if !ascii {
+            let at = std::str::from_utf8(rest).err().map_or(0, |e| e.valid_up_to());
+            let shown: Vec<String> = rest[at..].iter().take(4).map(|b| format!("{b:02X}")).collect();
+            return Err(InputError::at(
+                &self.file,
+                resume,
+                "(row)",
+                &format!("bytes {}", shown.join(" ")),
+                "not valid UTF-8 text, though the file starts as UTF-8 (save it in one encoding)",
+            ));
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| InputError::file(&self.file, format!("cannot read the file again: {e}")))?;
+        let (text, _, start, first_row) = decode_csv(&self.file, bytes)?;
+        self.records(&text, start, first_row, false, &mut |row| if row.number < resume { Ok(()) } else { each(row) })?;
+        Ok(())
+    }
+}
+
+/// CSV bytes decoded ([`decode`]), and their header: text, names, where the data starts, its row.
+fn decode_csv(file: &str, bytes: Vec<u8>) -> Result<(String, Vec<String>, usize, usize), InputError> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => decode(file, e.as_bytes())?.0.into_owned(),
+    };
+    match parse_header(file, &text, false)? {
+        Some((headers, start, first_row)) => Ok((text, headers, start, first_row)),
+        None => Err(InputError::file(file, "the file is empty (no header row)")),
+    }
+}
+
+/// Files this large are read in pieces ([`Body::File`]); smaller ones whole.
+const STREAM_FROM: u64 = 8 << 20;
+/// The size of a piece.
+const PIECE: usize = 1 << 20;
+
+/// Reads until `buf` is full or the file ends; the number of bytes read.
+fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// A header: normalized names, the byte where the data starts, and the data's first row.
+type Header = (Vec<String>, usize, usize);
+
+/// Finds the header: the first record that is not blank (blank lines above it still count as rows),
+/// after any BOM. Returns the normalized names, where the data starts, and its row; `None` when
+/// `more` and the header may go on past the end of `text`.
+fn parse_header(file: &str, text: &str, more: bool) -> Result<Option<Header>, InputError> {
+    let mut pos = 0;
+    while text[pos..].starts_with('\u{feff}') {
+        pos += '\u{feff}'.len_utf8();
+    }
+    if !more && text[pos..].trim().is_empty() {
+        return Err(InputError::file(file, "the file is empty (no header row)"));
+    }
+    let mut scanner = Scanner::default();
+    let mut row = 1;
+    loop {
+        if pos >= text.len() {
+            return Ok(None);
+        }
+        let scanned = scanner.record(text, pos, more).map_err(|e| {
+            InputError::at(file, row, "(header)", &e.shown, format!("cannot read the header: {}", e.problem))
+        })?;
+        let Scanned::Record(fields, next) = scanned else { return Ok(None) };
+        pos = next;
+        let fields: Vec<&str> = match fields {
+            Fields::Text(f) => f.to_vec(),
+            Fields::Cells(f) => f.iter().map(String::as_str).collect(),
+        };
+        if fields.iter().any(|f| !f.trim().is_empty()) {
+            let headers = fields.iter().map(|h| normalize(h).to_ascii_lowercase()).collect();
+            return Ok(Some((headers, pos, row + 1)));
+        }
+        row += 1;
+    }
+}
+
+/// A record the scanner cannot read.
+struct ScanError {
+    /// The start of the record as written.
+    shown: String,
+    problem: &'static str,
+}
+
+/// Splits CSV text into records, reusing its buffers from one record to the next.
+#[derive(Default)]
+struct Scanner<'t> {
+    /// Fields of a record without quotes, borrowed from the text.
+    fields: Vec<&'t str>,
+    /// Fields of a record with quotes, unescaped.
+    quoted: Vec<String>,
+}
+
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `word` that equals `byte` (exact: no carry between bytes).
+#[inline]
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * byte as u64);
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// The high bit of each byte of `word` below `,` (0x2C): the special bytes `,` `"` `\n` `\r`, and a
+/// few others (space, which is masked out, tab, `!` `#`…`+`) that are passed over. Exact: no carry
+/// between bytes.
+#[inline]
+fn bytes_below_comma(word: u64) -> u64 {
+    !(((word & LOW7) + ONES * (0x80 - 0x2D)) | word) & !LOW7
+}
+
+/// Eight bytes from `at`, padded past the end with 0xFF (never special, nor below `,`).
+#[inline]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("8 bytes")),
+        None => {
+            let mut padded = [0xFFu8; 8];
+            let rest = &bytes[at.min(bytes.len())..];
+            padded[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(padded)
+        }
+    }
+}
+
+/// How many `\n` in `bytes`, eight bytes at a time.
+fn count_line_feeds(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let flags = bytes_equal(u64::from_le_bytes(chunk.try_into().expect("8 bytes")), b'\n') >> 7;
+        // One 0/1 per byte, summed into the top byte by the multiply (at most 8: no overflow).
+        n += (flags.wrapping_mul(ONES) >> 56) as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
+}
+
+/// What the scanner found.
+enum Scanned<'s> {
+    /// A record, and where the next one starts.
+    Record(Fields<'s>, usize),
+    /// The text ends inside the record, and more text follows.
+    Cut,
+}
+
+impl<'t> Scanner<'t> {
+    /// The record starting at byte `pos` (`more`: the text is a piece, more follows). Eight bytes at
+    /// a time: one mask of the bytes that may be special per word, then each of them.
+    fn record<'s>(&'s mut self, text: &'t str, pos: usize, more: bool) -> Result<Scanned<'s>, ScanError> {
+        let bytes = text.as_bytes();
+        self.fields.clear();
+        let mut field_start = pos;
+        let mut base = pos;
+        let next = 'record: loop {
+            if base >= bytes.len() {
+                if more {
+                    return Ok(Scanned::Cut);
+                }
+                self.fields.push(&text[field_start..]);
+                break bytes.len();
+            }
+            let w = word_at(bytes, base);
+            let mut candidates = bytes_below_comma(w) & !bytes_equal(w, b' ');
+            while candidates != 0 {
+                let i = base + (candidates.trailing_zeros() / 8) as usize;
+                candidates &= candidates - 1;
+                match bytes[i] {
+                    b',' => {
+                        self.fields.push(&text[field_start..i]);
+                        field_start = i + 1;
+                    }
+                    b'\n' => {
+                        self.fields.push(&text[field_start..i]);
+                        break 'record i + 1;
+                    }
+                    b'\r' => {
+                        if more && i + 1 == bytes.len() {
+                            return Ok(Scanned::Cut);
+                        }
+                        self.fields.push(&text[field_start..i]);
+                        break 'record if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+                    }
+                    b'"' => return self.quoted_record(text, pos, more),
+                    _ => {}
+                }
+            }
+            base += 8;
+        };
+        Ok(Scanned::Record(Fields::Text(&self.fields), next))
+    }
+
+    /// The slow path, for a record with quotes. As spreadsheets and the `csv` crate read it: a field
+    /// that starts with `"` runs to the next lone `"` (line breaks and commas included; `""` is one
+    /// quote); anything written after the closing quote is kept; a `"` inside an unquoted field is
+    /// an ordinary character. A quote never closed is an error (it would swallow the rest of the file).
+    fn quoted_record<'s>(&'s mut self, text: &'t str, pos: usize, more: bool) -> Result<Scanned<'s>, ScanError> {
+        #[derive(PartialEq)]
+        enum State {
+            Start,
+            Plain,
+            Quoted,
+            AfterQuote,
+        }
+        let bytes = text.as_bytes();
+        self.quoted.clear();
+        let mut field: Vec<u8> = vec![];
+        // Only ASCII bytes are dropped or split at, so every field stays UTF-8.
+        let mut end_field = |field: &mut Vec<u8>| {
+            self.quoted.push(String::from_utf8(std::mem::take(field)).expect("split at ASCII bytes only"));
+        };
+        let mut state = State::Start;
+        let mut i = pos;
+        let next = loop {
+            let Some(&b) = bytes.get(i) else {
+                if more {
+                    return Ok(Scanned::Cut);
+                }
+                if state == State::Quoted {
+                    let shown: String = text[pos..].chars().take(60).collect();
+                    return Err(ScanError { shown, problem: "a quoted field is never closed (a `\"` is missing)" });
+                }
+                end_field(&mut field);
+                break i;
+            };
+            i += 1;
+            match (&state, b) {
+                (State::Quoted, b'"') => state = State::AfterQuote,
+                (State::Quoted, _) => field.push(b),
+                (State::AfterQuote, b'"') => {
+                    field.push(b'"');
+                    state = State::Quoted;
+                }
+                (State::Start, b'"') => state = State::Quoted,
+                (_, b',') => {
+                    end_field(&mut field);
+                    state = State::Start;
+                }
+                (_, b'\n') => {
+                    end_field(&mut field);
+                    break i;
+                }
+                (_, b'\r') => {
+                    if more && i == bytes.len() {
+                        return Ok(Scanned::Cut);
+                    }
+                    end_field(&mut field);
+                    break if bytes.get(i) == Some(&b'\n') { i + 1 } else { i };
+                }
+                (_, _) => {
+                    field.push(b);
+                    state = State::Plain;
+                }
+            }
+        };
+        Ok(Scanned::Record(Fields::Cells(&self.quoted), next))
     }
 }
 
@@ -276,10 +677,173 @@ mod tests {
     }
 
     #[test]
+    fn scanner_masks_are_exact() {
+        for b in 0..=255u8 {
+            let word = u64::from_le_bytes([b'a', b, 0xFF, b, 0, b, b'z', b]);
+            let below: Vec<bool> = (0..8).map(|i| bytes_below_comma(word) >> (8 * i + 7) & 1 == 1).collect();
+            let equal: Vec<bool> = (0..8).map(|i| bytes_equal(word, b) >> (8 * i + 7) & 1 == 1).collect();
+            for (i, byte) in word.to_le_bytes().into_iter().enumerate() {
+                assert_eq!(below[i], byte < 0x2D, "{byte:#x} below 0x2D");
+                assert_eq!(equal[i], byte == b, "{byte:#x} == {b:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_feeds_are_counted_exactly() {
+        let text = "\n\na\n\u{8a}\n\n\n\n\n\n\n\n\n\u{0b}\n,\"\n\r\n";
+        for from in 0..text.len() {
+            let bytes = &text.as_bytes()[from..];
+            assert_eq!(count_line_feeds(bytes), bytes.iter().filter(|&&b| b == b'\n').count());
+        }
+    }
+
+    #[test]
     fn x3_missing_column_names_the_column() {
         let sheet = Sheet::from_csv("t.csv", b"a,b\n1,2\n").unwrap();
         let err = sheet.columns(&["a", "index"], &[]).unwrap_err();
         assert_eq!(err.row, Some(1));
         assert_eq!(err.column.as_deref(), Some("index"));
+    }
+
+    type Rows = Vec<(usize, Vec<String>)>;
+
+    fn rows_of(sheet: &Sheet) -> Result<Rows, InputError> {
+        let mut rows = vec![];
+        sheet.for_each_row(|r| {
+            rows.push((r.number, (0..r.len()).map(|c| r.raw(c).to_string()).collect()));
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// The same text read whole and read from a file in pieces of `piece` bytes.
+    fn whole_and_in_pieces(text: &[u8], piece: usize) -> (Result<Rows, InputError>, Result<Rows, InputError>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        let name = path.display().to_string();
+        let whole = Sheet::from_csv(&name, text).and_then(|s| rows_of(&s));
+        let pieces = match Sheet::open_in_pieces(&path, 0, piece) {
+            Ok(sheet) => rows_of(&sheet),
+            Err(IoError::Input(e)) => Err(e),
+            Err(e) => panic!("{e}"),
+        };
+        (whole, pieces)
+    }
+
+    #[test]
+    fn x2_quoted_fields_line_breaks_and_row_numbers() {
+        let text = "a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\r\n\n\"two\nlines\",2\rlast,\"q\"tail\n,\n";
+        let sheet = Sheet::from_csv("t.csv", text.as_bytes()).unwrap();
+        let rows = rows_of(&sheet).unwrap();
+        let f = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // One row per record and per blank line, as a spreadsheet shows them.
+        assert_eq!(
+            rows,
+            vec![(2, f(&["x,1", "say \"hi\""])), (4, f(&["two\nlines", "2"])), (5, f(&["last", "qtail"])),]
+        );
+        let err = Sheet::from_csv("t.csv", b"a,b\n1,2\n3,\"never closed\n4,5\n").and_then(|s| rows_of(&s)).unwrap_err();
+        assert_eq!((err.row, err.column.as_deref()), (Some(3), Some("(row)")));
+        assert!(err.problem.contains("never closed"), "{}", err.problem);
+    }
+
+    #[test]
+    fn x2_large_files_read_in_pieces_give_the_same_rows() {
+        let mut text = String::from("\u{feff}id,名前,note\n");
+        for i in 0..300 {
+            match i % 7 {
+                0 => text.push_str(&format!("{i},\"改行\nあり{i}\",\"a\"\"b\"\r\n")),
+                1 => text.push('\n'),
+                2 => text.push_str(&format!("{i},東京{i},x\r")),
+                _ => text.push_str(&format!("{i},形成外科{i},{}\n", "z".repeat(i % 40))),
+            }
+        }
+        for piece in [24, 25, 31, 64, 100, 4096] {
+            let (whole, pieces) = whole_and_in_pieces(text.as_bytes(), piece);
+            assert_eq!(whole.unwrap(), pieces.unwrap(), "piece {piece}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &text).unwrap();
+        let sheet = Sheet::open_in_pieces(&path, 0, 64).unwrap();
+        assert!(matches!(sheet.body, Body::File { .. }));
+        let rows = rows_of(&sheet).unwrap().len();
+        let hint = Sheet::open_in_pieces(&path, 0, 4096).unwrap().rows_hint();
+        assert!((rows..rows * 2).contains(&hint), "{hint} for {rows}");
+        // CP932 from the first piece: decoded whole.
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+        std::fs::write(&path, &sjis).unwrap();
+        let sheet = Sheet::open_in_pieces(&path, 0, 64).unwrap();
+        assert!(matches!(sheet.body, Body::Csv { .. }));
+        assert_eq!(sheet.headers[1], "名前");
+    }
+
+    #[test]
+    fn x2_cp932_found_after_the_first_piece() {
+        // ASCII up to row 200, then CP932: read as CP932 throughout, every row once.
+        let mut text = String::from("id,name\n");
+        (0..200).for_each(|i| text.push_str(&format!("{i},n{i}\n")));
+        text.push_str("200,東京都\n201,x\n");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+        let (whole, pieces) = whole_and_in_pieces(&sjis, 64);
+        let whole = whole.unwrap();
+        assert_eq!(whole.len(), 202);
+        assert_eq!(whole[200].1[1], "東京都");
+        assert_eq!(whole, pieces.unwrap());
+        // UTF-8 Japanese first, then a byte that is not UTF-8: refused at its row.
+        let mut bytes = b"id,name\n0,\xE6\x9D\xB1\xE4\xBA\xAC\n".to_vec();
+        (1..100).for_each(|i| bytes.extend_from_slice(format!("{i},n\n").as_bytes()));
+        bytes.extend_from_slice(b"100,\x82\xA0\n");
+        let (_, pieces) = whole_and_in_pieces(&bytes, 64);
+        let err = pieces.unwrap_err();
+        assert_eq!((err.row, err.value.as_deref()), (Some(102), Some("bytes 82 A0 0A")), "{err}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Read whole or in pieces, any text gives the same rows or the same error.
+        #[test]
+        fn x2_pieces_agree_with_whole(body in "[ab,\"\r\n 東]{0,60}", piece in 8usize..40) {
+            let text = format!("h1,h2\n{body}");
+            let (whole, pieces) = whole_and_in_pieces(text.as_bytes(), piece);
+            proptest::prop_assert_eq!(whole, pieces);
+        }
+
+        /// Bytes in any mix of encodings: the same rows or error either way, except that a file read in
+        /// pieces that starts as UTF-8 and is not, after non-ASCII text, is refused.
+        #[test]
+        fn x2_pieces_agree_with_whole_in_any_encoding(
+            body in proptest::collection::vec(proptest::sample::select(
+                vec![b'a', b',', b'\n', b'\r', b'"', 0x82, 0xA0, 0xE6, 0x9D, 0xB1]), 0..80),
+            piece in 8usize..40,
+        ) {
+            let mut text = b"h1,h2\n".to_vec();
+            text.extend_from_slice(&body);
+            let (whole, pieces) = whole_and_in_pieces(&text, piece);
+            if let Err(e) = &pieces && e.problem.contains("though the file starts as UTF-8") {
+                return Ok(());
+            }
+            proptest::prop_assert_eq!(whole, pieces);
+        }
+
+        /// Fields agree with the `csv` crate on every record that is not blank (the crate keeps
+        /// records like `,,`, which are skipped here, and has no error for a quote never closed).
+        #[test]
+        fn x2_fields_agree_with_the_csv_crate(body in "[ab,\"\r\n 東]{0,60}") {
+            let text = format!("h1,h2\n{body}");
+            let Ok(ours) = Sheet::from_csv("t.csv", text.as_bytes()).and_then(|s| rows_of(&s)) else {
+                return Ok(());
+            };
+            let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+            let theirs: Vec<Vec<String>> = reader
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+                .filter(|r| r.iter().any(|f| !f.trim().is_empty()))
+                .collect();
+            let ours: Vec<Vec<String>> = ours.into_iter().map(|(_, f)| f).collect();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
     }
 }

@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::{DecoderResult, SHIFT_JIS};
-use unicode_normalization::UnicodeNormalization;
+use encoding_rs::{DecoderResult, Encoding, SHIFT_JIS, UTF_8};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 use crate::error::InputError;
 
@@ -42,6 +42,21 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<(Cow<'a, str>, TextEnco
     }
 }
 
+/// The longest prefix of `bytes` that is UTF-8 text, and whether what follows is only a character
+/// cut short at the end (more bytes may complete it) rather than bytes that are not UTF-8. Checked
+/// with SIMD where the CPU has it (encoding_rs): large files are read piece by piece through this.
+pub fn utf8_prefix(bytes: &[u8]) -> (&str, bool) {
+    let valid = Encoding::utf8_valid_up_to(bytes);
+    let text = match UTF_8.decode_without_bom_handling_and_without_replacement(&bytes[..valid]) {
+        Some(Cow::Borrowed(text)) => text,
+        // Not reached: the prefix was just found valid.
+        _ => "",
+    };
+    let rest = &bytes[text.len()..];
+    let cut = !rest.is_empty() && rest.len() < 4 && std::str::from_utf8(rest).is_err_and(|e| e.error_len().is_none());
+    (text, rest.is_empty() || cut)
+}
+
 fn broken_byte(file: &str, bytes: &[u8], at: usize, expected: &str) -> InputError {
     let line_start = bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
     let row = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
@@ -65,19 +80,105 @@ fn broken_byte(file: &str, bytes: &[u8], at: usize, expected: &str) -> InputErro
 }
 
 /// NFKC, trimmed (SPEC X2): full-width digits and letters become ASCII, ideographic spaces become
-/// spaces, half-width katakana become full-width. ASCII input is returned as is without work.
+/// spaces, half-width katakana become full-width. Text already in NFKC (ASCII, and most Japanese:
+/// kanji and kana) is returned trimmed without allocating; the common case is checked first by
+/// character range, then by the Unicode quick check, and only then normalized.
 pub fn normalize(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
+        return Cow::Borrowed(trim_ascii(text));
+    }
+    if is_plain_text(text) {
+        // Nothing in plain text is white space but ASCII white space.
+        return Cow::Borrowed(trim_ascii(text));
+    }
+    if let Some(n) = widen_plain(text) {
+        return Cow::Owned(n);
+    }
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         return Cow::Borrowed(text.trim());
     }
     let n: String = text.nfkc().collect();
     Cow::Owned(n.trim().to_string())
 }
 
+/// NFKC, trimmed, of plain text with full-width ASCII (U+FF01–FF5E) and ideographic spaces: those map
+/// one to one (`Ａ１（` → `A1(`, U+3000 → space), and nothing in plain text composes with anything,
+/// so the characters are mapped one by one. `None` for any other text.
+fn widen_plain(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{FF01}'..='\u{FF5E}' => out.push(char::from_u32(c as u32 - 0xFEE0)?),
+            '\u{3000}' => out.push(' '),
+            c if c.is_ascii() || is_plain_japanese(c) => out.push(c),
+            _ => return None,
+        }
+    }
+    let trimmed = trim_ascii(&out);
+    Some(if trimmed.len() == out.len() { out } else { trimmed.to_string() })
+}
+
+/// [`str::trim`] of ASCII text (Unicode white space in ASCII: tab, line feed, vertical tab, form
+/// feed, carriage return, space), without decoding characters.
+fn trim_ascii(text: &str) -> &str {
+    let b = text.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let (mut from, mut to) = (0, b.len());
+    while from < to && space(b[from]) {
+        from += 1;
+    }
+    while to > from && space(b[to - 1]) {
+        to -= 1;
+    }
+    &text[from..to]
+}
+
+/// Text made only of ASCII and [`is_plain_japanese`] characters, read from the UTF-8 bytes (kanji
+/// are three bytes led by E4–E9; kana and punctuation are led by E3).
+fn is_plain_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0x00..=0x7F => i += 1,
+            0xE4..=0xE9 => i += 3,
+            0xE3 => match b.get(i + 1..i + 3) {
+                Some(&[b1, b2]) => {
+                    let code = 0x3000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                    if !char::from_u32(code).is_some_and(is_plain_japanese) {
+                        return false;
+                    }
+                    i += 3;
+                }
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Kanji, kana and common Japanese punctuation that are their own NFKC form and combine with no
+/// neighbour: text made of them and ASCII is already NFKC. (Excluded on purpose: the combining and
+/// spacing sound marks ゛゜, half-width katakana, full-width ASCII, the ideographic space.)
+fn is_plain_japanese(c: char) -> bool {
+    matches!(c,
+        '\u{4000}'..='\u{9FFF}'      // CJK unified ideographs (and the end of extension A, 易経 hexagrams)
+        | '\u{3041}'..='\u{3096}'    // hiragana
+        | '\u{30A1}'..='\u{30FC}'    // katakana, ・, ー
+        | '\u{3001}'..='\u{3002}'    // 、。
+        | '\u{3005}'..='\u{3007}'    // 々〆〇
+        | '\u{3008}'..='\u{3011}') // 〈〉《》「」『』【】
+}
+
 /// Parses a number written by people: full-width digits, `−` minus signs and `1,234` separators are
 /// accepted; NaN and infinities are not.
 pub fn parse_number(text: &str) -> Option<f64> {
     let n = normalize(text);
+    // The common case, a plain whole number, exactly as `f64::from_str` would read it.
+    if (1..=15).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(n.bytes().fold(0u64, |v, b| v * 10 + u64::from(b - b'0')) as f64);
+    }
     let mut s: Cow<str> = n;
     if s.contains(['−', '–', '‐']) {
         s = Cow::Owned(s.replace(['−', '–', '‐'], "-"));
@@ -114,7 +215,51 @@ mod tests {
         assert_eq!(parse_number("NaN"), None);
         assert_eq!(parse_number("inf"), None);
         assert_eq!(parse_number("12a"), None);
+        assert_eq!(parse_number("007"), Some(7.0));
+        assert_eq!(parse_number("123456789012345"), Some(123456789012345.0));
+        assert_eq!(parse_number("1234567890123456789"), Some(1234567890123456789.0));
         assert_eq!(parse_number(""), None);
+    }
+
+    #[test]
+    fn x2_plain_japanese_is_its_own_nfkc_and_combines_with_nothing() {
+        use unicode_normalization::char::canonical_combining_class;
+        let plain: Vec<char> = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_plain_japanese(c)).collect();
+        assert!(plain.len() > 20_000);
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_plain_text(c.encode_utf8(&mut [0; 4])), c.is_ascii() || is_plain_japanese(c), "{c:?}");
+        }
+        for &c in &plain {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(c.to_string().nfkc().collect::<String>(), c.to_string(), "{c:?}");
+        }
+        // No pair among kana, punctuation and ASCII composes (kanji compose with nothing).
+        let kana: Vec<char> = plain.iter().copied().filter(|&c| c < '\u{3400}').chain(' '..='~').collect();
+        for &a in &kana {
+            for &b in &kana {
+                assert_eq!(unicode_normalization::char::compose(a, b), None, "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(normalize("形成外科領域講習"), "形成外科領域講習");
+        // Full-width ASCII and the ideographic space, mapped one by one, agree with NFKC everywhere.
+        let wide: Vec<char> = ('\u{FF01}'..='\u{FF5E}').chain(['\u{3000}']).collect();
+        for &w in &wide {
+            assert_eq!(widen_plain(&w.to_string()), Some(w.to_string().nfkc().collect::<String>().trim().to_string()));
+            for &k in kana.iter().step_by(7) {
+                for s in [format!("{w}{k}"), format!("{k}{w}"), format!("{k}{w}{w}{k}")] {
+                    let nfkc: String = s.nfkc().collect();
+                    assert_eq!(widen_plain(&s).as_deref(), Some(nfkc.trim()), "{s:?}");
+                }
+            }
+        }
+        assert_eq!(normalize("医療経済（保険医療など）"), "医療経済(保険医療など)");
+        assert_eq!(normalize("\u{3000}ＡＢＣ　１２\u{3000}"), "ABC 12");
+        assert_eq!(widen_plain("ｶﾞ"), None);
+        for t in ["", " ", " a\t", "\u{b}x\u{c}\r\n", "a b", "\u{1f}x"] {
+            assert_eq!(normalize(t), t.trim(), "{t:?}");
+        }
+        assert!(matches!(normalize("ｶﾞ"), Cow::Owned(s) if s == "ガ"));
+        assert!(matches!(normalize("か\u{3099}"), Cow::Owned(s) if s == "が"));
     }
 
     #[test]
@@ -131,6 +276,20 @@ mod tests {
         let (sjis, _, _) = SHIFT_JIS.encode("code,名前\n1,東京\n");
         let (t, e) = decode("a.csv", &sjis).unwrap();
         assert_eq!((t.as_ref(), e), ("code,名前\n1,東京\n", TextEncoding::Cp932));
+    }
+
+    #[test]
+    fn x2_utf8_prefix_tells_a_cut_character_from_a_broken_one() {
+        let text = "東京".repeat(40);
+        let b = text.as_bytes();
+        assert_eq!(utf8_prefix(b), (text.as_str(), true));
+        assert_eq!(utf8_prefix(&b[..b.len() - 1]), (&text[..text.len() - 3], true));
+        assert_eq!(utf8_prefix(&b[..b.len() - 2]), (&text[..text.len() - 3], true));
+        let mut broken = b[..b.len() - 1].to_vec();
+        broken.push(b'a');
+        assert_eq!(utf8_prefix(&broken), (&text[..text.len() - 3], false));
+        assert_eq!(utf8_prefix(b"ab\x82\xA0cd"), ("ab", false));
+        assert_eq!(utf8_prefix(b""), ("", true));
     }
 
     #[test]

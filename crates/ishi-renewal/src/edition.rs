@@ -162,6 +162,9 @@ pub struct RenewalEdition {
     /// The TOML the edition was read from, so reports list exactly what the file says.
     #[serde(skip)]
     text: String,
+    /// `period.units_from`, parsed once.
+    #[serde(skip)]
+    units_from_date: Option<CalendarDate>,
 }
 
 impl RenewalEdition {
@@ -170,6 +173,7 @@ impl RenewalEdition {
             toml::from_str(text).map_err(|e| RenewalError::Edition { id: "?".into(), problem: e.to_string() })?;
         edition.validate()?;
         edition.text = text.to_string();
+        edition.units_from_date = CalendarDate::parse(&edition.period.units_from.value);
         Ok(edition)
     }
 
@@ -222,7 +226,7 @@ impl RenewalEdition {
 
     /// First day new units count (R7.1).
     pub fn units_from(&self) -> CalendarDate {
-        CalendarDate::parse(&self.period.units_from.value).expect("validated on load")
+        self.units_from_date.expect("parsed on load")
     }
 
     pub fn is_transition(&self) -> bool {

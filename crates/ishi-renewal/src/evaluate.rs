@@ -165,6 +165,8 @@ struct Assessment {
     cases: u32,
     mandatory: [Units; 3],
     old_points: f64,
+    /// The clinical record's note (remainder of cases, exempt cases), shown before the activities.
+    clinical_note: Option<Finding>,
     findings: Vec<Finding>,
 }
 
@@ -270,12 +272,14 @@ impl<'b> Evaluator<'b> {
         } else if met {
             (verdict, outcome) = (Verdict::Pass, Outcome::BoardRenewal);
         } else {
-            let hint = if specialist.extensions < max_ext {
-                FindingKind::ExtensionAvailable
-            } else {
-                FindingKind::ExtensionUsed
-            };
-            head.push(finding("R6.3", hint));
+            if specialist.deferral.is_none() {
+                let hint = if specialist.extensions < max_ext {
+                    FindingKind::ExtensionAvailable
+                } else {
+                    FindingKind::ExtensionUsed
+                };
+                head.push(finding("R6.3", hint));
+            }
             (verdict, outcome) = (Verdict::Fail, Outcome::NotMet);
         }
         let _ = met;
@@ -316,8 +320,11 @@ impl<'b> Evaluator<'b> {
             }),
             _ => None,
         };
-        head.append(&mut shortfalls);
-        head.append(&mut a.findings);
+        let mut findings = Vec::with_capacity(head.len() + shortfalls.len() + a.findings.len() + 1);
+        findings.append(&mut head);
+        findings.append(&mut shortfalls);
+        findings.extend(a.clinical_note.take());
+        findings.append(&mut a.findings);
         Ok(Evaluation {
             specialist_id: specialist.id.clone(),
             renewal_fiscal_year: fy,
@@ -334,7 +341,7 @@ impl<'b> Evaluator<'b> {
             mandatory_each: Units::whole(decided_by.common.mandatory_each.value),
             mandatory_total,
             old_points,
-            findings: head,
+            findings,
         })
     }
 
@@ -342,20 +349,15 @@ impl<'b> Evaluator<'b> {
     fn prepare(&mut self, activities: &[Activity], old_window: Option<Window>) {
         self.order.clear();
         self.order.extend(0..activities.len() as u32);
+        // (date, row) packed into one integer: year, month, day above the 32 bits of the row.
         let key = |i: u32| {
             let a = &activities[i as usize];
-            (a.date, a.row)
+            let d = a.date;
+            ((d.year() as u64 & 0x3f_ffff) << 41) | ((d.month() as u64) << 37) | ((d.day() as u64) << 32) | a.row as u64
         };
-        // Ledgers usually arrive in date order: insertion sort is linear then.
-        for i in 1..self.order.len() {
-            let mut j = i;
-            let item = self.order[i];
-            let k = key(item);
-            while j > 0 && key(self.order[j - 1]) > k {
-                self.order[j] = self.order[j - 1];
-                j -= 1;
-            }
-            self.order[j] = item;
+        // Ledgers usually arrive in date order; then there is nothing to sort.
+        if !self.order.is_sorted_by_key(|&i| key(i)) {
+            self.order.sort_unstable_by_key(|&i| key(i));
         }
         self.old_claims.clear();
         if let Some(w) = old_window {
@@ -397,6 +399,7 @@ impl<'b> Evaluator<'b> {
             cases: 0,
             mandatory: [Units::ZERO; 3],
             old_points: 0.0,
+            clinical_note: None,
             findings: Vec::new(),
         };
         let (mut meetings, mut school) = (Units::ZERO, Units::ZERO);
@@ -573,14 +576,14 @@ impl<'b> Evaluator<'b> {
         a.earned[clinical] = Units::whole(units);
         if exempt {
             if a.cases > 0 {
-                a.findings.insert(0, finding("R1.3", FindingKind::ExemptCasesNotCounted { cases: a.cases }));
+                a.clinical_note = Some(finding("R1.3", FindingKind::ExemptCasesNotCounted { cases: a.cases }));
             }
         } else {
             let max = edition.clinical.max_units.value;
             a.counted[clinical] = Units::whole(units.min(max));
-            if units < max && a.cases % per != 0 {
+            if units < max && !a.cases.is_multiple_of(per) {
                 let kind = FindingKind::CasesRemainder { cases: a.cases, remainder: a.cases % per, per_unit: per };
-                a.findings.insert(0, finding("R1.2", kind));
+                a.clinical_note = Some(finding("R1.2", kind));
             }
         }
         a

@@ -26,11 +26,12 @@ impl Units {
 
     /// Units from a real number, rounded down to the half unit (never up: a unit not earned is not given).
     pub fn floor_half(x: f64) -> Self {
-        if !(x > 0.0) {
+        if x.is_nan() || x <= 0.0 {
             return Units(0);
         }
         // 1e-9 absorbs binary noise such as 1.4999999999 for 1.5 without rounding anything real up.
-        Units(((x * 2.0) + 1e-9).floor().min(u32::MAX as f64) as u32)
+        // For positive x the cast truncates (= floor) and saturates at u32::MAX, without a libm call.
+        Units(((x * 2.0) + 1e-9) as u32)
     }
 
     pub const fn halves(self) -> u32 {
@@ -89,7 +90,7 @@ impl std::iter::Sum for Units {
 /// `12` or `1.5`.
 impl fmt::Display for Units {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 2 == 0 { write!(f, "{}", self.0 / 2) } else { write!(f, "{}.5", self.0 / 2) }
+        if self.0.is_multiple_of(2) { write!(f, "{}", self.0 / 2) } else { write!(f, "{}.5", self.0 / 2) }
     }
 }
 

@@ -5,10 +5,13 @@
 //! - [`chart::rank_chart_svg`] — the seed's rank chart: areas ordered by rank, the index as bars,
 //!   the two thresholds as lines, bars coloured by designation, Japanese axis and labels.
 //!
-//! Both take an [`ishi_plan::PlanTable`] and return a `String`; writing it anywhere is the caller's
-//! business.
+//! - [`renewal_card::render`] — one specialist's renewal (`ishi renew check --format table`):
+//!   progress bars per category, the mandatory lectures, shortfalls, refused activities, what is left.
+//!
+//! Each returns a `String`; writing it anywhere is the caller's business.
 
 pub mod chart;
+pub mod renewal_card;
 pub mod text_table;
 
 use thiserror::Error;

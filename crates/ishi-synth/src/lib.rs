@@ -3,7 +3,8 @@
 //! **Everything this crate makes is synthetic.** Areas are named `合成…` ("synthetic") so that no
 //! generated figure can be mistaken for a published one. It exists to exercise the raw-mode pipeline
 //! (SPEC P2) at national scale — 330 二次医療圏 in 47 三次医療圏 and 340,000 physicians by default —
-//! and to feed the P2.8 property tests.
+//! and to feed the P2.8 property tests. [`renewal`] generates a synthetic membership of plastic-surgery
+//! specialists due for renewal, with their ledgers (SPEC R1–R7), in the public CSV interchange format.
 //!
 //! Deterministic: the same [`SynthConfig`] (seed included) gives the same nation on every machine,
 //! because the generator is a fixed SplitMix64 stream rather than a library RNG whose algorithm may
@@ -15,6 +16,8 @@
 //! assert_eq!(nation.records.len(), 1_000);
 //! assert!(nation.inputs.areas.secondary[0].name.starts_with("合成"));
 //! ```
+
+pub mod renewal;
 
 use ishi_plan::area::{AreaCode, SecondaryArea, TertiaryArea};
 use ishi_plan::raw::{
@@ -129,9 +132,9 @@ pub fn generate(cfg: &SynthConfig) -> SyntheticNation {
                 *w = (1.0 + ageing * (x - 0.4)).max(0.05) * if b >= 17 { 0.4 } else { 1.0 };
             }
             let total: f64 = weights.iter().sum::<f64>() * 2.0;
-            for s in 0..2 {
-                for b in 0..POPULATION_BANDS {
-                    p[s][b] = (size * weights[b] / total * rng.range(0.9, 1.1)).round();
+            for sex in p.iter_mut() {
+                for (cell, w) in sex.iter_mut().zip(&weights) {
+                    *cell = (size * w / total * rng.range(0.9, 1.1)).round();
                 }
             }
             p
