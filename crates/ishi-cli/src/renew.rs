@@ -8,13 +8,13 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use ishi_calendar::CalendarDate;
 use ishi_io::export::write_atomic;
-use ishi_io::renewal_export::{
-    BatchSummary, EvaluationCsvWriter, committee_xlsx, evaluation_json, plan_json,
-};
+use ishi_io::renewal_export::{BatchSummary, EvaluationCsvWriter, committee_xlsx, evaluation_json, plan_json};
 use ishi_io::renewal_import::{LedgerText, Membership, read_membership};
 use ishi_renewal::{Evaluation, Evaluator, RenewalEdition, RuleBook, what_is_left};
 
-use crate::cli::{BatchArgs, CheckArgs, MembershipArgs, RenewEditionArgs, RenewFormatArg, RenewPlanArgs, RenewSynthArgs};
+use crate::cli::{
+    BatchArgs, CheckArgs, MembershipArgs, RenewEditionArgs, RenewFormatArg, RenewPlanArgs, RenewSynthArgs,
+};
 use crate::plan::Log;
 
 /// Today from the system clock: the only clock in ishi, here at the edge.
@@ -32,9 +32,11 @@ fn read(args: &MembershipArgs, text: LedgerText, log: &Log) -> Result<(Membershi
     let started = Instant::now();
     let membership = read_membership(&args.specialists, &args.ledger, text)?;
     let chosen: Vec<usize> = match &args.id {
-        Some(id) => vec![membership.find(id).with_context(|| {
-            format!("{}: no specialist with specialist_id {id:?}", args.specialists.display())
-        })?],
+        Some(id) => vec![
+            membership
+                .find(id)
+                .with_context(|| format!("{}: no specialist with specialist_id {id:?}", args.specialists.display()))?,
+        ],
         None => (0..membership.specialists.len()).collect(),
     };
     log.info(format!(
@@ -60,10 +62,7 @@ fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
 
 fn evaluate_all(m: &Membership, chosen: &[usize], book: &RuleBook) -> Result<Vec<Evaluation>> {
     let mut ev = Evaluator::new(book);
-    chosen
-        .iter()
-        .map(|&i| ev.evaluate(&m.specialists[i], m.ledger(i)).map_err(anyhow::Error::from))
-        .collect()
+    chosen.iter().map(|&i| ev.evaluate(&m.specialists[i], m.ledger(i)).map_err(anyhow::Error::from)).collect()
 }
 
 pub fn check(args: &CheckArgs, log: &Log) -> Result<()> {

@@ -42,7 +42,10 @@ fn r9_check_json_contract() {
         }
     }
     let m = &e["categories"]["common"]["mandatory"];
-    assert_eq!((m["医療安全"].as_f64(), m["感染対策"].as_f64(), m["医療倫理"].as_f64()), (Some(1.0), Some(1.0), Some(0.0)));
+    assert_eq!(
+        (m["医療安全"].as_f64(), m["感染対策"].as_f64(), m["医療倫理"].as_f64()),
+        (Some(1.0), Some(1.0), Some(0.0))
+    );
     assert!(e.get("old_points").is_none(), "FY2020 criteria use no old points");
     let rules: Vec<&str> = e["reasons"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap()).collect();
     for r in ["R3.1", "R3.3", "R4", "R2"] {
@@ -82,9 +85,7 @@ fn x2_check_csv_is_utf8_with_bom() {
 #[test]
 fn r9_plan_lists_what_is_left() {
     let (s, l) = example();
-    let o = ishi(&[
-        "renew", "plan", "--specialists", &s, "--ledger", &l, "--id", "EX002", "--today", "2024-10-01",
-    ]);
+    let o = ishi(&["renew", "plan", "--specialists", &s, "--ledger", &l, "--id", "EX002", "--today", "2024-10-01"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let plan: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
     let p = &plan[0];
@@ -105,7 +106,15 @@ fn r9_batch_summarises_a_fiscal_year_and_writes_the_committee_list() {
     let csv = dir.path().join("committee.csv");
     for out in [&xlsx, &csv] {
         let o = ishi(&[
-            "renew", "batch", "--specialists", &s, "--ledger", &l, "--fiscal-year", "2025", "--output",
+            "renew",
+            "batch",
+            "--specialists",
+            &s,
+            "--ledger",
+            &l,
+            "--fiscal-year",
+            "2025",
+            "--output",
             out.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
@@ -130,8 +139,18 @@ fn r8_forms_writes_the_workbook_and_the_pdf() {
     let (s, l) = example();
     let dir = tempfile::tempdir().unwrap();
     let o = ishi(&[
-        "renew", "forms", "--specialists", &s, "--ledger", &l, "--id", "EX001", "--today", "2025-01-10",
-        "--output", dir.path().to_str().unwrap(),
+        "renew",
+        "forms",
+        "--specialists",
+        &s,
+        "--ledger",
+        &l,
+        "--id",
+        "EX001",
+        "--today",
+        "2025-01-10",
+        "--output",
+        dir.path().to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let pdf = std::fs::read(dir.path().join("EX001_様式.pdf")).unwrap();
@@ -165,10 +184,22 @@ fn x3_unknown_kind_exits_2_and_writes_nothing() {
     )
     .unwrap();
     let out = dir.path().join("out.json");
-    let o = ishi(&["renew", "check", "--specialists", &s, "--ledger", ledger.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = ishi(&[
+        "renew",
+        "check",
+        "--specialists",
+        &s,
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("ledger.csv") && err.contains("row 3") && err.contains("column kind") && err.contains("\"golf\""), "{err}");
+    assert!(
+        err.contains("ledger.csv") && err.contains("row 3") && err.contains("column kind") && err.contains("\"golf\""),
+        "{err}"
+    );
     assert!(!out.exists(), "nothing is written on bad input");
 }
 
@@ -212,7 +243,16 @@ fn r9_synthetic_membership_round_trips_through_check() {
     assert!(o.status.success(), "{}", stderr(&o));
     let s = dir.path().join("specialists.csv");
     let l = dir.path().join("ledger.csv");
-    let o = ishi(&["renew", "check", "--specialists", s.to_str().unwrap(), "--ledger", l.to_str().unwrap(), "--format", "json"]);
+    let o = ishi(&[
+        "renew",
+        "check",
+        "--specialists",
+        s.to_str().unwrap(),
+        "--ledger",
+        l.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let all: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(all.len(), 200);

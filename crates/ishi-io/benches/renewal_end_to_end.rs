@@ -22,7 +22,8 @@ const PER_SPECIALIST: usize = 50;
 fn end_to_end(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (roster, ledger) = (dir.path().join("specialists.csv"), dir.path().join("ledger.csv"));
-    let config = MembershipConfig { specialists: SPECIALISTS, activities_per_specialist: PER_SPECIALIST, ..Default::default() };
+    let config =
+        MembershipConfig { specialists: SPECIALISTS, activities_per_specialist: PER_SPECIALIST, ..Default::default() };
     let started = Instant::now();
     let stats = write_membership(
         &config,

@@ -30,7 +30,9 @@ fn write_files(dir: &Path, grouped: bool) {
         let (kind, detail, quantity, role, e_learning) = match k {
             0..20 => ("case_operation", "唇裂形成術", "", "", ""),
             20..23 => ("common_lecture", ["医療安全", "感染対策", "医療倫理"][k - 20], "1", "", ""),
-            23..38 => ("specialty_lecture", "形成外科領域講習", if k.is_multiple_of(2) { "1.5" } else { "1" }, "", "false"),
+            23..38 => {
+                ("specialty_lecture", "形成外科領域講習", if k.is_multiple_of(2) { "1.5" } else { "1" }, "", "false")
+            }
             38..45 => ("meeting_attendance", if k.is_multiple_of(3) { "national" } else { "regional" }, "", "", ""),
             45..48 => ("paper", "coauthor", "1", "", ""),
             _ => ("presentation", "first_presenter", "", "", ""),

@@ -485,3 +485,18 @@ fn r7_fy2016_mandatory_lecture_needed_once_new_units_reach_twenty() {
     let e = l.evaluate(&transition(2016));
     assert_eq!(e.verdict, Verdict::Pass, "{:#?}", e.findings);
 }
+
+#[test]
+fn r6_2_continuity_after_three_renewals_is_the_r1_3_exemption() {
+    // R6.2 points to R1.3: the exemption starts from the renewal after the third (renewals_completed ≥ 3),
+    // in the transition too — FY2017 exempt: 20 − 4 = 16 required, and the finding says 別添資料② is missing.
+    let mut l = Ledger::on("2016-06-01");
+    l.common(CommonItem::MedicalSafety, 1.0).specialty(13.0).meeting(MeetingLevel::Regional);
+    l.at("2014-03-01").old_points(90.0);
+    let mut s = transition(2017);
+    s.renewals_completed = 3;
+    let e = l.evaluate(&s);
+    assert_eq!((n(e.required_units), n(e.counted_units)), (16.0, 16.0)); // 1 + 13 + 2
+    assert_eq!(e.verdict, Verdict::Pass, "{:#?}", e.findings);
+    assert!(e.findings.iter().any(|f| f.kind == FindingKind::ExemptTransitionAttachment));
+}

@@ -65,7 +65,8 @@ pub fn render(e: &Evaluation, s: &Specialist, plan: Option<&RenewalPlan>) -> Str
             Some(max) => format!("最小 {} ／ 最大 {}", r.min, max),
             None => format!("最小 {} ／ 上限なし", r.min),
         };
-        let short = if r.shortfall().is_zero() { String::new() } else { format!("  ← {} 単位不足", r.shortfall()) };
+        let short =
+            if r.shortfall().is_zero() { String::new() } else { format!("  ← {} 単位不足", r.shortfall()) };
         let over = if r.earned > r.counted && c != Category::Clinical {
             format!("（取得 {}）", r.earned)
         } else {
@@ -119,7 +120,9 @@ pub fn render(e: &Evaluation, s: &Specialist, plan: Option<&RenewalPlan>) -> Str
     let outcome: Vec<_> = e.findings.iter().filter(|f| f.row.is_none() && !f.is_shortfall()).collect();
     let shortfalls: Vec<_> = e.findings.iter().filter(|f| f.is_shortfall()).collect();
     let refused: Vec<_> = e.findings.iter().filter(|f| f.row.is_some()).collect();
-    for (title, list) in [("判定について", &outcome), ("不足している要件", &shortfalls), ("算定しなかった活動", &refused)] {
+    for (title, list) in
+        [("判定について", &outcome), ("不足している要件", &shortfalls), ("算定しなかった活動", &refused)]
+    {
         if list.is_empty() {
             continue;
         }

@@ -920,6 +920,27 @@ impl Draft {
         self.sorted.clear();
         self.sorted.extend(self.keys.iter().map(|k| self.rows[(k & 0xF_FFFF) as usize]));
         std::mem::swap(&mut self.rows, &mut self.sorted);
+        self.tell_apart_identical_rows();
+    }
+
+    /// Two rows identical in every column are refused by the importer as one activity sent twice
+    /// (X3); a generated ledger gives the later one evidence of its own, as a real ledger would.
+    fn tell_apart_identical_rows(&mut self) {
+        let mut start = 0;
+        for i in 1..self.rows.len() {
+            if self.rows[i].day != self.rows[i - 1].day {
+                start = i;
+                continue;
+            }
+            let same = |a: &Row, b: &Row| {
+                (a.kind, a.detail, a.quantity.to_bits(), a.role, a.approved, a.e_learning, a.evidence)
+                    == (b.kind, b.detail, b.quantity.to_bits(), b.role, b.approved, b.e_learning, b.evidence)
+            };
+            if (start..i).any(|j| same(&self.rows[j], &self.rows[i])) {
+                let prefix = self.rows[i].evidence.map_or(0, |(p, _)| p);
+                self.rows[i].evidence = Some(self.serial(prefix));
+            }
+        }
     }
 
     fn serial(&mut self, prefix: u8) -> (u8, u16) {

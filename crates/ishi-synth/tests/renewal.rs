@@ -243,3 +243,17 @@ fn synth_renewal_invalid_config_is_an_error_not_a_panic() {
         assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
     }
 }
+
+/// The importer refuses a ledger row identical to another (X3: one activity sent twice), so a
+/// generated ledger must never contain one.
+#[test]
+fn x3_generated_ledger_has_no_identical_rows() {
+    let config = MembershipConfig { specialists: 20_000, ..MembershipConfig::default() };
+    let (mut roster, mut ledger) = (Vec::new(), Vec::new());
+    write_membership(&config, &mut roster, &mut ledger).unwrap();
+    let text = String::from_utf8(ledger).unwrap();
+    let mut seen = HashSet::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        assert!(seen.insert(line), "line {} repeats an earlier line: {line}", i + 1);
+    }
+}
