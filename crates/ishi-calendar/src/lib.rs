@@ -77,7 +77,7 @@ impl CalendarDate {
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's days_from_civil).
-    fn day_number(self) -> i64 {
+    pub fn day_number(self) -> i64 {
         let y = self.year as i64 - if self.month <= 2 { 1 } else { 0 };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;

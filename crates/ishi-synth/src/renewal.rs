@@ -1087,30 +1087,14 @@ fn split(rng: &mut SplitMix64, total: u32, k: usize, min_each: u32, out: &mut Ve
     }
 }
 
-/// Days since 1970-01-01 (proleptic Gregorian).
+/// Days since 1970-01-01.
 fn day_number(date: CalendarDate) -> i32 {
-    let (y, m, d) = (date.year(), date.month() as i32, date.day() as i32);
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    date.day_number() as i32
 }
 
 /// The date of a day number ([`day_number`]'s inverse).
 fn date_of(days: i32) -> CalendarDate {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i32::from(m <= 2);
-    CalendarDate::new(y, m as u8, d as u8).expect("a day number is a calendar date")
+    CalendarDate::from_days_since_epoch(days as i64)
 }
 
 fn push_uint(out: &mut Vec<u8>, mut n: u64) {
