@@ -215,7 +215,7 @@ impl<'b> Evaluator<'b> {
         self.prepare(activities, old_window);
         let mut decided_by = edition;
         let mut a = self.assess(edition, exempt, window, old_window, activities);
-        let (mut met, mut shortfalls) = requirements(edition, exempt, &a);
+        let (met, mut shortfalls) = requirements(edition, exempt, &a);
 
         let mut head = vec![];
         let mut verdict;
@@ -237,7 +237,7 @@ impl<'b> Evaluator<'b> {
             {
                 // R7.4: the full criteria instead of the transition's.
                 head.push(finding("R7.4", FindingKind::FullCriteriaMet));
-                (decided_by, a, met, shortfalls) = (alt, alt_assessment, true, alt_shortfalls);
+                (decided_by, a, shortfalls) = (alt, alt_assessment, alt_shortfalls);
                 (verdict, outcome) = (Verdict::Pass, Outcome::BoardRenewal);
             } else if a.old_points >= old.society_full.value {
                 head.push(finding(
@@ -282,7 +282,6 @@ impl<'b> Evaluator<'b> {
             }
             (verdict, outcome) = (Verdict::Fail, Outcome::NotMet);
         }
-        let _ = met;
 
         if specialist.extensions > max_ext {
             head.push(finding(
