@@ -260,3 +260,14 @@ fn r9_synthetic_membership_round_trips_through_check() {
         assert!(all.iter().any(|e| e["verdict"] == v), "{v}");
     }
 }
+
+#[test]
+fn r6_3_a_plan_after_the_period_names_the_obstacle() {
+    let (s, l) = example();
+    let o = ishi(&["renew", "plan", "--specialists", &s, "--ledger", &l, "--id", "EX002", "--today", "2025-05-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(plan[0]["obstacle"]["kind"], "period_over");
+    assert_eq!(plan[0]["obstacle"]["end"], "2025-03-31");
+    assert_eq!(plan[0]["days_left"], -31);
+}

@@ -107,13 +107,12 @@ pub fn plan_json(p: &RenewalPlan) -> Value {
             "message": a.message(),
         })).collect::<Vec<_>>(),
         "verdict_after": p.verdict_after.key(),
-        "obstacle": p.obstacle.map(|o| match o {
-            PlanObstacle::PeriodOver { end } => json!({ "kind": "period_over", "end": end.to_string(),
-                "message": format!("算定期間は {end} に終わっています: 延長（R6.3）または委員会の判断が必要です") }),
-            PlanObstacle::CapsExhausted => json!({ "kind": "caps_exhausted",
-                "message": "上限のため、これ以上の活動では基準を満たせません" }),
-            PlanObstacle::CommitteeDecides => json!({ "kind": "committee_decides",
-                "message": "判定は委員会が行います（留保・個別審査など）" }),
+        "obstacle": p.obstacle.map(|o| {
+            let mut obj = json!({ "kind": o.key(), "message": o.message() });
+            if let PlanObstacle::PeriodOver { end } = o {
+                obj["end"] = json!(end.to_string());
+            }
+            obj
         }),
     })
 }

@@ -55,6 +55,28 @@ pub enum PlanObstacle {
     CommitteeDecides,
 }
 
+impl PlanObstacle {
+    /// In Japanese, for people.
+    pub fn message(&self) -> String {
+        match self {
+            PlanObstacle::PeriodOver { end } => {
+                format!("算定期間は {end} に終わっています: 延長（R6.3）または委員会の判断が必要です")
+            }
+            PlanObstacle::CapsExhausted => "上限のため、これ以上の活動では基準を満たせません".to_string(),
+            PlanObstacle::CommitteeDecides => "判定は委員会が行います（留保・個別審査など）".to_string(),
+        }
+    }
+
+    /// The key used in JSON.
+    pub fn key(&self) -> &'static str {
+        match self {
+            PlanObstacle::PeriodOver { .. } => "period_over",
+            PlanObstacle::CapsExhausted => "caps_exhausted",
+            PlanObstacle::CommitteeDecides => "committee_decides",
+        }
+    }
+}
+
 /// What is left for one renewal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenewalPlan {

@@ -140,7 +140,8 @@ pub fn render(e: &Evaluation, s: &Specialist, plan: Option<&RenewalPlan>) -> Str
         }
         let _ = writeln!(out, "  合計: 講習 {} 時間、症例 {} 例", p.lecture_hours, p.cases);
         if let Some(obstacle) = p.obstacle {
-            let _ = writeln!(out, "  注意: {obstacle:?}");
+            let why = obstacle.message();
+            let _ = writeln!(out, "  注意: {why}");
         }
     }
     out
