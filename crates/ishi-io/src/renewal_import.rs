@@ -523,6 +523,9 @@ struct Run {
     /// Hash of everything that makes two rows the same activity ([`same_activity`]).
     hashes: Vec<u64>,
     arena: Vec<u8>,
+    /// The first row of each evidence hash, of each activity hash (reused from run to run).
+    first_evidence: FastMap<u64, u32>,
+    first_of: FastMap<u64, u32>,
     by_hash: Vec<(u64, u32)>,
 }
 
@@ -542,15 +545,50 @@ impl Run {
         let spans = &self.spans[from..from + activities.len()];
         let hashes = &self.hashes[from..from + activities.len()];
         let arena = &self.arena;
-        let mut evidence: FastMap<&[u8], u32> =
-            FastMap::with_capacity_and_hasher(activities.len(), BuildHasherDefault::default());
-        for (activity, span) in activities.iter_mut().zip(spans) {
-            if span.evidence_len > 0 {
-                let next = evidence.len() as u32;
-                activity.evidence = Some(EvidenceId(*evidence.entry(span.evidence(arena)).or_insert(next)));
+        // Evidence by the hash of its whole text: the first row with it, or on a collision of hashes
+        // (text compared in full), the earlier rows searched. Maps reused from run to run.
+        let first_evidence = &mut self.first_evidence;
+        first_evidence.clear();
+        let mut count = 0u32;
+        for k in 0..activities.len() {
+            let span = spans[k];
+            if span.evidence_len == 0 {
+                continue;
             }
+            let text = span.evidence(arena);
+            let mut h = FxHasher::default();
+            h.write(text);
+            let id = match first_evidence.entry(h.finish()) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(k as u32);
+                    count += 1;
+                    count - 1
+                }
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let first = *e.get() as usize;
+                    if spans[first].evidence(arena) == text {
+                        activities[first].evidence.expect("interned").0
+                    } else {
+                        match (0..k).find(|&j| spans[j].evidence_len > 0 && spans[j].evidence(arena) == text) {
+                            Some(j) => activities[j].evidence.expect("interned").0,
+                            None => {
+                                count += 1;
+                                count - 1
+                            }
+                        }
+                    }
+                }
+            };
+            activities[k].evidence = Some(EvidenceId(id));
         }
-        // Rows with equal hashes side by side (in ledger order within a hash), then compared.
+        // Duplicates are rare: rows are first only checked for a repeated hash; should one be
+        // found, rows with equal hashes are put side by side (in ledger order within a hash), then
+        // compared.
+        let first_of = &mut self.first_of;
+        first_of.clear();
+        if hashes.iter().enumerate().all(|(k, &h)| first_of.insert(h, k as u32).is_none()) {
+            return;
+        }
         let by_hash = &mut self.by_hash;
         by_hash.clear();
         by_hash.extend(hashes.iter().enumerate().map(|(k, &h)| (h, k as u32)));
@@ -672,6 +710,13 @@ fn ledger_row(row: &Row, c: &LedgerCols, arena: &mut Vec<u8>) -> Result<(Activit
 
 fn quantity(row: &Row, col: usize, kind: ActivityKind) -> Result<f64, InputError> {
     let measure = kind.measure();
+    // The common case, a plain whole number as written.
+    let raw = row.raw(col).as_bytes();
+    if (1..=15).contains(&raw.len()) && raw.iter().all(|b| b.is_ascii_digit()) {
+        let q = raw.iter().fold(0u64, |v, b| v * 10 + u64::from(b - b'0')) as f64;
+        measure.check(q).map_err(|problem| row.error(col, problem))?;
+        return Ok(q);
+    }
     let t = row.text(col);
     let q = if t.is_empty() {
         measure.default_quantity().ok_or_else(|| {

@@ -46,6 +46,25 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<(Cow<'a, str>, TextEnco
 /// cut short at the end (more bytes may complete it) rather than bytes that are not UTF-8. Checked
 /// with SIMD where the CPU has it (encoding_rs): large files are read piece by piece through this.
 pub fn utf8_prefix(bytes: &[u8]) -> (&str, bool) {
+    // The common case, checked once: all UTF-8 but for a character cut at the end (a piece).
+    let lead = bytes.len().saturating_sub(3)..bytes.len();
+    let end = match bytes[lead.clone()].iter().rposition(|&b| b >= 0xC0) {
+        Some(at) => {
+            let at = lead.start + at;
+            let need = match bytes[at] {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            if bytes.len() - at < need { at } else { bytes.len() }
+        }
+        None => bytes.len(),
+    };
+    if let Some(Cow::Borrowed(text)) = UTF_8.decode_without_bom_handling_and_without_replacement(&bytes[..end]) {
+        let rest = &bytes[end..];
+        let cut = !rest.is_empty() && std::str::from_utf8(rest).is_err_and(|e| e.error_len().is_none());
+        return (text, rest.is_empty() || cut);
+    }
     let valid = Encoding::utf8_valid_up_to(bytes);
     let text = match UTF_8.decode_without_bom_handling_and_without_replacement(&bytes[..valid]) {
         Some(Cow::Borrowed(text)) => text,
@@ -84,11 +103,8 @@ fn broken_byte(file: &str, bytes: &[u8], at: usize, expected: &str) -> InputErro
 /// kanji and kana) is returned trimmed without allocating; the common case is checked first by
 /// character range, then by the Unicode quick check, and only then normalized.
 pub fn normalize(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
-        return Cow::Borrowed(trim_ascii(text));
-    }
     if is_plain_text(text) {
-        // Nothing in plain text is white space but ASCII white space.
+        // Nothing in plain text (ASCII included) is white space but ASCII white space.
         return Cow::Borrowed(trim_ascii(text));
     }
     if let Some(n) = widen_plain(text) {
@@ -120,6 +136,7 @@ fn widen_plain(text: &str) -> Option<String> {
 
 /// [`str::trim`] of ASCII text (Unicode white space in ASCII: tab, line feed, vertical tab, form
 /// feed, carriage return, space), without decoding characters.
+#[inline]
 fn trim_ascii(text: &str) -> &str {
     let b = text.as_bytes();
     let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
@@ -139,7 +156,14 @@ fn is_plain_text(text: &str) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
+        // Runs of ASCII eight bytes at a time.
+        while let Some(chunk) = b.get(i..i + 8)
+            && u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & 0x8080_8080_8080_8080 == 0
+        {
+            i += 8;
+        }
+        let Some(&lead) = b.get(i) else { break };
+        match lead {
             0x00..=0x7F => i += 1,
             0xE4..=0xE9 => i += 3,
             0xE3 => match b.get(i + 1..i + 3) {

@@ -111,7 +111,7 @@ impl CommonItem {
     /// Reads the item as written in a ledger (already NFKC-normalized); `講習会` and the seed's long
     /// names are accepted (`医療安全講習会`, `臨床研究/臨床試験`, `その他(指導医講習会を含む)`).
     pub fn parse(text: &str) -> Option<Self> {
-        let t = text.trim();
+        let t = trim(text);
         let t = t.strip_suffix("講習会").unwrap_or(t);
         Some(match t {
             "医療安全" => CommonItem::MedicalSafety,
@@ -126,6 +126,23 @@ impl CommonItem {
             _ => return None,
         })
     }
+}
+
+/// [`str::trim`], without decoding characters when the text visibly starts and ends with no white
+/// space: an ASCII letter, digit or sign, or a character led by E4–EF (U+4000–U+FFFF, none of them
+/// white space) or by E3 and then 81–BF (U+3040–U+30FF: kana). Parsed text is most often trimmed.
+#[inline]
+fn trim(text: &str) -> &str {
+    let b = text.as_bytes();
+    let solid_char_at = |i: usize| match b[i] {
+        0x21..=0x7E | 0xE4..=0xEF => true,
+        0xE3 => b.get(i + 1).is_some_and(|&c| c >= 0x81),
+        _ => false,
+    };
+    let n = b.len();
+    let starts_solid = n > 0 && solid_char_at(0);
+    let ends_solid = n > 0 && (b[n - 1].is_ascii_graphic() || (n >= 3 && b[n - 3] >= 0xE3 && solid_char_at(n - 3)));
+    if starts_solid && ends_solid { text } else { text.trim() }
 }
 
 /// Kind of meeting attended (SPEC R5.1): 3, 2 or 1 unit.
@@ -250,11 +267,11 @@ impl ActivityKind {
     /// Reads `kind` and `detail` of a ledger row. For kinds whose detail is free text (a diagnosis,
     /// a lecture title) any detail is accepted.
     pub fn parse(kind: &str, detail: &str) -> Result<Self, KindError> {
-        let detail = detail.trim();
+        let detail = trim(detail);
         let pick = |options: &'static [&'static str]| -> Result<usize, KindError> {
             options.iter().position(|o| *o == detail).ok_or(KindError::Detail { expected: options })
         };
-        Ok(match kind.trim() {
+        Ok(match trim(kind) {
             "case_operation" => ActivityKind::CaseOperation,
             "case_treatment" => ActivityKind::CaseTreatment,
             "common_lecture" => ActivityKind::CommonLecture(CommonItem::parse(detail).ok_or(KindError::Detail {
@@ -402,7 +419,7 @@ pub enum Role {
 
 impl Role {
     pub fn parse(text: &str) -> Option<Role> {
-        match text.trim() {
+        match trim(text) {
             "" | "attendee" | "受講者" => Some(Role::Attendee),
             "lecturer" | "講師" => Some(Role::Lecturer),
             _ => None,
@@ -500,4 +517,27 @@ pub struct Specialist {
     pub extensions: u32,
     /// A 留保 applied for (R6.1), if any.
     pub deferral: Option<DeferralReason>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast trim must agree with `str::trim` on every white-space character Rust knows, at
+    /// either end, next to ASCII, kana and kanji.
+    #[test]
+    fn x2_fast_trim_agrees_with_str_trim() {
+        let spaces: Vec<char> = (0..=0x3000u32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).collect();
+        let solids = ["a", "医療安全", "ア", "ｱ", "１", "\u{FEFF}", "😀", "é", "\u{3041}", "\u{30FC}"];
+        for s in solids {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+            for &w in &spaces {
+                for text in [format!("{w}{s}"), format!("{s}{w}"), format!("{w}{s}{w}"), format!("{s}{w}{s}")] {
+                    assert_eq!(trim(&text), text.trim(), "{text:?}");
+                }
+            }
+        }
+        assert_eq!(trim(""), "");
+        assert_eq!(trim("\u{3000}"), "");
+    }
 }
