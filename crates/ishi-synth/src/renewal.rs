@@ -410,14 +410,8 @@ const SPECIALTY_TITLES: [&str; 6] = [
     "形成外科領域講習 先天異常",
 ];
 const OLD_DETAILS: [&str; 3] = ["旧基準 学会出席", "旧基準 学会発表", "旧基準 論文"];
-const NON_MANDATORY: [CommonItem; 6] = [
-    CommonItem::InsuranceMedicine,
-    CommonItem::ClinicalResearch,
-    CommonItem::AccidentReview,
-    CommonItem::MedicalLaw,
-    CommonItem::HealthEconomics,
-    CommonItem::Other,
-];
+/// The items that are not 必修, in the order of [`CommonItem::ALL`] (the mandatory three come first).
+const NON_MANDATORY: &[CommonItem] = CommonItem::ALL.split_at(3).1;
 
 /// Per-activity noise on every profile.
 const OUTSIDE_RATE: f64 = 0.012;
