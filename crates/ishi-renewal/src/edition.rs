@@ -273,11 +273,8 @@ impl RenewalEdition {
 
     /// Every number of the edition with its source (path, value, source), for `ishi renew edition`.
     pub fn sourced_values(&self) -> Vec<(String, String, String)> {
-        let mut out = vec![];
-        if let Ok(value) = toml::from_str::<toml::Value>(&self.text) {
-            collect(String::new(), &value, &mut out);
-        }
-        out
+        // The text was parsed when the edition loaded, so it parses again.
+        ishi_sourced::sourced_values(&self.text).unwrap_or_default()
     }
 }
 
@@ -312,27 +309,6 @@ impl RuleBook {
 
     pub fn by_id(&self, id: &str) -> Option<&RenewalEdition> {
         self.editions.iter().find(|e| e.id.eq_ignore_ascii_case(id))
-    }
-}
-
-fn collect(path: String, v: &toml::Value, out: &mut Vec<(String, String, String)>) {
-    match v {
-        toml::Value::Table(t) => {
-            if let (Some(value), Some(source)) = (t.get("value"), t.get("source").and_then(|s| s.as_str())) {
-                out.push((path, value.to_string(), source.to_string()));
-                return;
-            }
-            for (k, child) in t {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-                collect(p, child, out);
-            }
-        }
-        toml::Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                collect(format!("{path}[{i}]"), child, out);
-            }
-        }
-        _ => {}
     }
 }
 

@@ -21,37 +21,59 @@ pub struct Sourced<T> {
 
 /// Every number in an edition's TOML text that lacks a non-empty `source` beside it.
 pub fn unsourced_numbers(text: &str) -> Result<Vec<String>, toml::de::Error> {
-    let value: toml::Value = toml::from_str(text)?;
     let mut problems = vec![];
-    walk("", &value, &mut problems);
+    walk(&toml::from_str(text)?, &mut |path, node| match node {
+        Node::Sourced { value, source } if source.trim().is_empty() => {
+            problems.push(format!("{path} = {value} has no source"))
+        }
+        Node::Sourced { .. } => {}
+        Node::Bare(v) => problems.push(format!("{path} = {v} is a bare number without a source")),
+    });
     Ok(problems)
 }
 
-fn walk(path: &str, v: &toml::Value, problems: &mut Vec<String>) {
-    let child_path = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
-    match v {
-        toml::Value::Table(t) => {
-            if let Some(value) = t.get("value") {
-                match t.get("source").and_then(|s| s.as_str()) {
-                    Some(s) if !s.trim().is_empty() => {}
-                    _ => problems.push(format!("{path} = {value} has no source")),
+/// Every `{ value, source }` of an edition's TOML text, as (path, value, source), keys in sorted order.
+pub fn sourced_values(text: &str) -> Result<Vec<(String, String, String)>, toml::de::Error> {
+    let mut out = vec![];
+    walk(&toml::from_str(text)?, &mut |path, node| {
+        if let Node::Sourced { value, source } = node {
+            out.push((path.to_string(), value.to_string(), source.to_string()));
+        }
+    });
+    Ok(out)
+}
+
+/// What the walk finds at a leaf of interest.
+enum Node<'a> {
+    /// A table with a `value`; `source` is empty when missing or not a string.
+    Sourced { value: &'a toml::Value, source: &'a str },
+    /// A number outside a `{ value, source }` table.
+    Bare(&'a toml::Value),
+}
+
+fn walk(root: &toml::Value, visit: &mut impl FnMut(&str, Node)) {
+    fn go(path: &str, v: &toml::Value, visit: &mut impl FnMut(&str, Node)) {
+        match v {
+            toml::Value::Table(t) => {
+                if let Some(value) = t.get("value") {
+                    let source = t.get("source").and_then(|s| s.as_str()).unwrap_or("");
+                    return visit(path, Node::Sourced { value, source });
                 }
-                return;
+                for (k, child) in t {
+                    let child_path = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    go(&child_path, child, visit);
+                }
             }
-            for (k, child) in t {
-                walk(&child_path(k), child, problems);
+            toml::Value::Integer(_) | toml::Value::Float(_) => visit(path, Node::Bare(v)),
+            toml::Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    go(&format!("{path}[{i}]"), child, visit);
+                }
             }
+            _ => {}
         }
-        toml::Value::Integer(_) | toml::Value::Float(_) => {
-            problems.push(format!("{path} = {v} is a bare number without a source"))
-        }
-        toml::Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                walk(&format!("{path}[{i}]"), child, problems);
-            }
-        }
-        _ => {}
     }
+    go("", root, visit)
 }
 
 #[cfg(test)]
@@ -62,6 +84,13 @@ mod tests {
     fn x1_a_number_with_an_empty_source_is_reported() {
         let problems = unsourced_numbers("[t]\nx = { value = 1, source = \" \" }\n").unwrap();
         assert_eq!(problems, vec!["t.x = 1 has no source"]);
+    }
+
+    #[test]
+    fn x1_sourced_values_lists_paths_values_and_sources() {
+        let text = "[t]\nx = { value = 1, source = \"s\" }\nsteps = [{ at = { value = 2, source = \"u\" } }]\n";
+        let values = sourced_values(text).unwrap();
+        assert_eq!(values, [("t.steps[0].at".into(), "2".into(), "u".into()), ("t.x".into(), "1".into(), "s".into())]);
     }
 
     #[test]
