@@ -94,18 +94,21 @@ impl CommonItem {
         self.is_mandatory().then_some(self as usize)
     }
 
+    /// The items' names, in the order of [`CommonItem::ALL`].
+    pub const NAMES: [&'static str; 9] = [
+        "医療安全",
+        "感染対策",
+        "医療倫理",
+        "保険医療",
+        "臨床研究",
+        "医療事故検討会",
+        "医療法制",
+        "医療経済",
+        "その他",
+    ];
+
     pub fn as_ja(self) -> &'static str {
-        match self {
-            CommonItem::MedicalSafety => "医療安全",
-            CommonItem::InfectionControl => "感染対策",
-            CommonItem::MedicalEthics => "医療倫理",
-            CommonItem::InsuranceMedicine => "保険医療",
-            CommonItem::ClinicalResearch => "臨床研究",
-            CommonItem::AccidentReview => "医療事故検討会",
-            CommonItem::MedicalLaw => "医療法制",
-            CommonItem::HealthEconomics => "医療経済",
-            CommonItem::Other => "その他",
-        }
+        Self::NAMES[self as usize]
     }
 
     /// Reads the item as written in a ledger (already NFKC-normalized); `講習会` and the seed's long
@@ -156,6 +159,12 @@ pub enum MeetingLevel {
     Other,
 }
 
+impl MeetingLevel {
+    pub const ALL: [MeetingLevel; 3] = [MeetingLevel::National, MeetingLevel::Regional, MeetingLevel::Other];
+    /// The `detail` keys of the ledger format, in the order of [`MeetingLevel::ALL`].
+    pub const KEYS: [&'static str; 3] = ["national", "regional", "other"];
+}
+
 /// Part taken in a presentation (SPEC R5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PresentationRole {
@@ -167,6 +176,13 @@ pub enum PresentationRole {
     Chair,
 }
 
+impl PresentationRole {
+    pub const ALL: [PresentationRole; 3] =
+        [PresentationRole::FirstPresenter, PresentationRole::FirstCoauthor, PresentationRole::Chair];
+    /// The `detail` keys of the ledger format, in the order of [`PresentationRole::ALL`].
+    pub const KEYS: [&'static str; 3] = ["first_presenter", "first_coauthor", "chair"];
+}
+
 /// Authorship of a peer-reviewed paper (SPEC R5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaperRole {
@@ -174,6 +190,12 @@ pub enum PaperRole {
     FirstAuthor,
     /// 共著者: 1 unit.
     Coauthor,
+}
+
+impl PaperRole {
+    pub const ALL: [PaperRole; 2] = [PaperRole::FirstAuthor, PaperRole::Coauthor];
+    /// The `detail` keys of the ledger format, in the order of [`PaperRole::ALL`].
+    pub const KEYS: [&'static str; 2] = ["first_author", "coauthor"];
 }
 
 /// What an activity is, with the detail the rules look at.
@@ -274,31 +296,13 @@ impl ActivityKind {
         Ok(match trim(kind) {
             "case_operation" => ActivityKind::CaseOperation,
             "case_treatment" => ActivityKind::CaseTreatment,
-            "common_lecture" => ActivityKind::CommonLecture(CommonItem::parse(detail).ok_or(KindError::Detail {
-                expected: &[
-                    "医療安全",
-                    "感染対策",
-                    "医療倫理",
-                    "保険医療",
-                    "臨床研究",
-                    "医療事故検討会",
-                    "医療法制",
-                    "医療経済",
-                    "その他",
-                ],
-            })?),
+            "common_lecture" => ActivityKind::CommonLecture(
+                CommonItem::parse(detail).ok_or(KindError::Detail { expected: &CommonItem::NAMES })?,
+            ),
             "specialty_lecture" => ActivityKind::SpecialtyLecture,
-            "meeting_attendance" => ActivityKind::MeetingAttendance(
-                [MeetingLevel::National, MeetingLevel::Regional, MeetingLevel::Other]
-                    [pick(&["national", "regional", "other"])?],
-            ),
-            "presentation" => ActivityKind::Presentation(
-                [PresentationRole::FirstPresenter, PresentationRole::FirstCoauthor, PresentationRole::Chair]
-                    [pick(&["first_presenter", "first_coauthor", "chair"])?],
-            ),
-            "paper" => {
-                ActivityKind::Paper([PaperRole::FirstAuthor, PaperRole::Coauthor][pick(&["first_author", "coauthor"])?])
-            }
+            "meeting_attendance" => ActivityKind::MeetingAttendance(MeetingLevel::ALL[pick(&MeetingLevel::KEYS)?]),
+            "presentation" => ActivityKind::Presentation(PresentationRole::ALL[pick(&PresentationRole::KEYS)?]),
+            "paper" => ActivityKind::Paper(PaperRole::ALL[pick(&PaperRole::KEYS)?]),
             "peer_review" => ActivityKind::PeerReview,
             "exam_duty" => ActivityKind::ExamDuty,
             "public_lecture" => ActivityKind::PublicLecture,
@@ -318,9 +322,9 @@ impl ActivityKind {
     pub fn detail_key(self) -> Option<&'static str> {
         Some(match self {
             ActivityKind::CommonLecture(item) => item.as_ja(),
-            ActivityKind::MeetingAttendance(l) => ["national", "regional", "other"][l as usize],
-            ActivityKind::Presentation(r) => ["first_presenter", "first_coauthor", "chair"][r as usize],
-            ActivityKind::Paper(r) => ["first_author", "coauthor"][r as usize],
+            ActivityKind::MeetingAttendance(l) => MeetingLevel::KEYS[l as usize],
+            ActivityKind::Presentation(r) => PresentationRole::KEYS[r as usize],
+            ActivityKind::Paper(r) => PaperRole::KEYS[r as usize],
             _ => return None,
         })
     }

@@ -276,7 +276,7 @@ impl Simulation<'_, '_> {
     /// then peer reviews (1 unit each, no cap but iv's own).
     fn achievements_up_to(&mut self, target: Units, rule: &'static str) -> Result<(), crate::RenewalError> {
         let ach = |s: &Self| s.category(Category::Achievements);
-        for level in [MeetingLevel::National, MeetingLevel::Regional, MeetingLevel::Other] {
+        for level in MeetingLevel::ALL {
             let mut tries = 0;
             while ach(self).counted < target && ach(self).room().is_none_or(|r| !r.is_zero()) && tries < 6 {
                 let gap = target - ach(self).counted;

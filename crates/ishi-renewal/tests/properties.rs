@@ -19,13 +19,9 @@ fn kind() -> impl Strategy<Value = ActivityKind> {
         (0usize..9).prop_map(|i| ActivityKind::CommonLecture(CommonItem::ALL[i])),
         Just(ActivityKind::SpecialtyLecture),
         Just(ActivityKind::SpecialtyLecture),
-        (0usize..3).prop_map(|i| ActivityKind::MeetingAttendance(
-            [MeetingLevel::National, MeetingLevel::Regional, MeetingLevel::Other][i]
-        )),
-        (0usize..3).prop_map(|i| ActivityKind::Presentation(
-            [PresentationRole::FirstPresenter, PresentationRole::FirstCoauthor, PresentationRole::Chair][i]
-        )),
-        (0usize..2).prop_map(|i| ActivityKind::Paper([PaperRole::FirstAuthor, PaperRole::Coauthor][i])),
+        (0usize..3).prop_map(|i| ActivityKind::MeetingAttendance(MeetingLevel::ALL[i])),
+        (0usize..3).prop_map(|i| ActivityKind::Presentation(PresentationRole::ALL[i])),
+        (0usize..2).prop_map(|i| ActivityKind::Paper(PaperRole::ALL[i])),
         Just(ActivityKind::PeerReview),
         Just(ActivityKind::ExamDuty),
         Just(ActivityKind::PublicLecture),

@@ -764,22 +764,19 @@ impl Generator {
             let (kind, detail, quantity, ev) = match rng.below(100) {
                 0..42 => {
                     let level = pick(rng, &[(0, 30), (1, 40), (2, 30)]);
-                    let kind = ActivityKind::MeetingAttendance(
-                        [MeetingLevel::National, MeetingLevel::Regional, MeetingLevel::Other][level],
-                    );
-                    (kind, ["national", "regional", "other"][level], 1.0, EV_MEETING)
+                    let kind = ActivityKind::MeetingAttendance(MeetingLevel::ALL[level]);
+                    (kind, MeetingLevel::KEYS[level], 1.0, EV_MEETING)
                 }
                 42..60 => {
                     let r = pick(rng, &[(0, 50), (1, 30), (2, 20)]);
-                    let role =
-                        [PresentationRole::FirstPresenter, PresentationRole::FirstCoauthor, PresentationRole::Chair][r];
-                    let detail = ["first_presenter", "first_coauthor", "chair"][r];
+                    let role = PresentationRole::ALL[r];
+                    let detail = PresentationRole::KEYS[r];
                     (ActivityKind::Presentation(role), detail, 1.0, EV_ABSTRACT)
                 }
                 60..72 => {
                     let r = pick(rng, &[(0, 40), (1, 60)]);
-                    let kind = ActivityKind::Paper([PaperRole::FirstAuthor, PaperRole::Coauthor][r]);
-                    (kind, ["first_author", "coauthor"][r], 1.0, EV_PAPER)
+                    let kind = ActivityKind::Paper(PaperRole::ALL[r]);
+                    (kind, PaperRole::KEYS[r], 1.0, EV_PAPER)
                 }
                 72..80 => (ActivityKind::PeerReview, "合成学会誌 査読", (1 + rng.below(3)) as f64, EV_REVIEW),
                 80..86 => (ActivityKind::ExamDuty, "専門医試験 試験委員", 1.0, EV_EXAM),
