@@ -144,8 +144,7 @@ pub const EVALUATION_COLUMNS: [&str; 22] = [
 ];
 
 fn evaluation_record(e: &Evaluation, s: &Specialist) -> Vec<String> {
-    let mut rules: Vec<&str> = e.failing_rules().collect();
-    rules.dedup();
+    let rules = e.failing_rules();
     let mut row = vec![
         e.specialist_id.clone(),
         s.name.clone(),
@@ -259,10 +258,7 @@ impl BatchSummary {
                 Some((_, n)) => *n += 1,
                 None => outcomes.push((e.outcome, 1)),
             }
-            let mut seen: Vec<&'static str> = e.failing_rules().collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for r in seen {
+            for r in e.failing_rules() {
                 *rules.entry(r).or_insert(0) += 1;
             }
         }

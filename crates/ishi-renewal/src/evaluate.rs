@@ -151,9 +151,16 @@ impl Evaluation {
         &self.categories[c.index()]
     }
 
-    /// Rule IDs of the requirements that failed, for batch summaries.
-    pub fn failing_rules(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.findings.iter().filter(|f| f.is_shortfall()).map(|f| f.rule)
+    /// Rule IDs of the requirements that failed, each once, in the order of the findings (R2 may
+    /// fail twice: a category's minimum and the total).
+    pub fn failing_rules(&self) -> Vec<&'static str> {
+        let mut rules = Vec::new();
+        for f in self.findings.iter().filter(|f| f.is_shortfall()) {
+            if !rules.contains(&f.rule) {
+                rules.push(f.rule);
+            }
+        }
+        rules
     }
 }
 
