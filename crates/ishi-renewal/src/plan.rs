@@ -11,7 +11,7 @@
 use ishi_calendar::CalendarDate;
 
 use crate::evaluate::{Evaluation, Evaluator, Verdict};
-use crate::finding::FindingKind;
+use crate::finding::{FindingKind, fmt_num};
 use crate::ledger::{Activity, ActivityKind, Category, CommonItem, MeetingLevel, Role, Specialist};
 use crate::units::Units;
 
@@ -33,11 +33,11 @@ impl PlannedActivity {
         let what = match self.kind {
             ActivityKind::CaseOperation | ActivityKind::CaseTreatment => format!("症例をあと{}例", self.quantity),
             ActivityKind::CommonLecture(item) => {
-                format!("専門医共通講習「{}」を{}時間受講", item.as_ja(), fmt(self.quantity))
+                format!("専門医共通講習「{}」を{}時間受講", item.as_ja(), fmt_num(self.quantity))
             }
-            ActivityKind::SpecialtyLecture => format!("形成外科領域講習を{}時間受講", fmt(self.quantity)),
+            ActivityKind::SpecialtyLecture => format!("形成外科領域講習を{}時間受講", fmt_num(self.quantity)),
             ActivityKind::PeerReview => format!("論文査読を{}件", self.quantity),
-            ActivityKind::OldPoints => format!("旧基準の点をあと{}点", fmt(self.quantity)),
+            ActivityKind::OldPoints => format!("旧基準の点をあと{}点", fmt_num(self.quantity)),
             kind => format!("{}を{}回", kind.as_ja(), self.quantity),
         };
         format!("{what}（+{}単位, {}）", self.units, self.rule)
@@ -190,7 +190,7 @@ impl Simulation<'_, '_> {
     }
 
     fn fill(&mut self) -> Result<(), crate::RenewalError> {
-        let edition = self.evaluator.book().for_fiscal_year(self.specialist.renewal_fiscal_year)?.clone();
+        let edition = self.evaluator.book().for_fiscal_year(self.specialist.renewal_fiscal_year)?;
         let min_hours = edition.common.min_lecture_hours.value.max(edition.specialty.min_lecture_hours.value);
         // Whole hours at least the lecture minimum: what a person can actually attend.
         let hours_for = |u: Units| (u.ceil_whole() as f64).max(min_hours);
@@ -315,8 +315,4 @@ impl Simulation<'_, '_> {
         self.plan.verdict_after = self.current.verdict;
         Ok(())
     }
-}
-
-fn fmt(x: f64) -> String {
-    crate::finding::fmt_num(x)
 }

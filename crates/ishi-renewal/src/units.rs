@@ -42,10 +42,6 @@ impl Units {
         self.0 as f64 / 2.0
     }
 
-    pub fn min(self, other: Units) -> Units {
-        if self.0 <= other.0 { self } else { other }
-    }
-
     /// `self − other`, or zero when `other` is larger.
     pub fn saturating_sub(self, other: Units) -> Units {
         Units(self.0.saturating_sub(other.0))

@@ -5,15 +5,11 @@
 
 use std::fmt::Write as _;
 
+use crate::text_table::pad;
 use ishi_calendar::CalendarDate;
 use ishi_renewal::{Category, CommonItem, Evaluation, RenewalPlan, Specialist, Units, Verdict};
-use unicode_width::UnicodeWidthStr;
 
 const BAR: usize = 20;
-
-fn pad(text: &str, width: usize) -> String {
-    format!("{text}{}", " ".repeat(width.saturating_sub(UnicodeWidthStr::width(text))))
-}
 
 /// `██████░░░░` filled to `counted / scale`, with `|` where the minimum lies.
 fn bar(counted: Units, min: Units, scale: Units) -> String {

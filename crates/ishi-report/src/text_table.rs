@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use ishi_plan::{Level, PlanTable};
 use unicode_width::UnicodeWidthStr;
 
-fn pad(text: &str, width: usize) -> String {
+pub(crate) fn pad(text: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(text);
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }
