@@ -36,14 +36,7 @@ fn r9_eleven_units_short_are_eleven_specialty_hours() {
 #[test]
 fn r9_a_missing_mandatory_item_is_one_hour_of_it() {
     // 医療倫理 missing, all else met (50 counted): one hour of 医療倫理 and nothing more.
-    let mut l = Ledger::on("2022-06-01");
-    l.cases(100)
-        .common(CommonItem::MedicalSafety, 1.0)
-        .common(CommonItem::InfectionControl, 1.0)
-        .common(CommonItem::InsuranceMedicine, 1.0)
-        .specialty(31.0)
-        .meeting(MeetingLevel::National)
-        .meeting(MeetingLevel::National);
+    let l = Ledger::without_ethics();
     let p = plan(&l, 2025, "2024-10-01");
     assert_eq!(p.activities.len(), 1);
     assert_eq!(p.activities[0].kind, ActivityKind::CommonLecture(CommonItem::MedicalEthics));

@@ -68,14 +68,7 @@ fn r2_common_units_over_ten_do_not_count() {
 #[test]
 fn r3_1_each_mandatory_item_needs_one_unit_in_full_criteria() {
     // 医療倫理 replaced by 保険医療: ii) still 3 units ≥ 3, but 医療倫理 = 0 < 1.
-    let mut l = Ledger::on("2022-06-01");
-    l.cases(100)
-        .common(CommonItem::MedicalSafety, 1.0)
-        .common(CommonItem::InfectionControl, 1.0)
-        .common(CommonItem::InsuranceMedicine, 1.0)
-        .specialty(31.0)
-        .meeting(MeetingLevel::National)
-        .meeting(MeetingLevel::National);
+    let l = Ledger::without_ethics();
     let e = l.evaluate(&due(2025));
     assert_eq!(e.verdict, Verdict::Fail);
     assert_eq!(n(e.counted_units), 50.0);

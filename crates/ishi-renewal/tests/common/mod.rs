@@ -118,6 +118,20 @@ impl Ledger {
         l
     }
 
+    /// [`Ledger::full_pass`] with 医療倫理 replaced by 保険医療: 50 units counted, ii) 3 ≥ its minimum,
+    /// but the mandatory 医療倫理 at 0.
+    pub fn without_ethics() -> Self {
+        let mut l = Ledger::on("2022-06-01");
+        l.cases(100)
+            .common(CommonItem::MedicalSafety, 1.0)
+            .common(CommonItem::InfectionControl, 1.0)
+            .common(CommonItem::InsuranceMedicine, 1.0)
+            .specialty(31.0)
+            .meeting(MeetingLevel::National)
+            .meeting(MeetingLevel::National);
+        l
+    }
+
     pub fn evaluate(&self, s: &Specialist) -> Evaluation {
         evaluate(&RuleBook::builtin(), s, &self.rows).unwrap()
     }
