@@ -22,11 +22,13 @@
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod population;
 pub mod raw_files;
 pub mod renewal_export;
 pub mod renewal_import;
 pub mod sheet;
 pub mod shipped;
 pub mod text;
+pub mod work_history;
 
 pub use error::{InputError, IoError};

@@ -33,13 +33,18 @@
 #![allow(clippy::needless_range_loop, clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod area;
+pub mod certification;
 /// Dates live in their own crate, shared with the renewal domain.
 pub use ishi_calendar as calendar;
 pub mod components;
 pub mod designation;
+pub mod dispatch;
 pub mod edition;
 pub mod error;
+pub mod population;
+pub mod random;
 pub mod raw;
+pub mod supply;
 pub mod table;
 pub mod variant;
 

@@ -1,0 +1,1 @@
+//! Area population and its projection (P4, P5).
