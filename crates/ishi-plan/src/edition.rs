@@ -152,6 +152,30 @@ pub struct VariantRules {
     pub pediatrics: VariantRule,
 }
 
+/// How 目標医師数 (target physicians) are set (P4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetMethod {
+    /// 2019 edition (P4.1–P4.2): 少数 areas reach the bottom-1/3 threshold at plan end; for the others
+    /// the prefecture sets the target and the national value gives the reference.
+    Threshold,
+    /// 第8次 (P4.3): a ceiling that never falls below the current count.
+    Ceiling,
+}
+
+/// The plan period and the future year of an edition (P4, P5).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanPeriod {
+    /// First fiscal year of the plan.
+    pub start_year: Sourced<i32>,
+    /// Last fiscal year of the plan: the population and ratio of this year set the targets.
+    pub end_year: Sourced<i32>,
+    /// 将来時点 — the year of 必要医師数 and 偏在対策基準医師数 (P5.1, P5.2).
+    pub future_year: Sourced<i32>,
+    pub target_method: Sourced<TargetMethod>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EditionFile {
@@ -159,6 +183,7 @@ struct EditionFile {
     name: String,
     effective_from: String,
     source: String,
+    plan: PlanPeriod,
     index: IndexRules,
     secondary: LevelThresholds,
     tertiary: LevelThresholds,
@@ -176,6 +201,8 @@ pub struct RuleEdition {
     pub effective_from: CalendarDate,
     /// The guideline this edition follows.
     pub source: String,
+    /// The plan period, the future year and the target method.
+    pub plan: PlanPeriod,
     pub index: IndexRules,
     pub secondary: LevelThresholds,
     pub tertiary: LevelThresholds,
@@ -199,6 +226,7 @@ impl RuleEdition {
             name: file.name,
             effective_from,
             source: file.source,
+            plan: file.plan,
             index: file.index,
             secondary: file.secondary,
             tertiary: file.tertiary,
@@ -247,6 +275,10 @@ impl RuleEdition {
     fn first_unsourced(&self) -> Option<String> {
         let mut sources: Vec<(&str, &str)> = vec![
             ("source", &self.source),
+            ("plan.start_year", &self.plan.start_year.source),
+            ("plan.end_year", &self.plan.end_year.source),
+            ("plan.future_year", &self.plan.future_year.source),
+            ("plan.target_method", &self.plan.target_method.source),
             ("index.per_population", &self.index.per_population.source),
             ("index.secondary_workplace_share", &self.index.secondary_workplace_share.source),
         ];
