@@ -42,6 +42,7 @@ pub mod dispatch;
 pub mod edition;
 pub mod error;
 pub mod future;
+pub mod plan_edition;
 pub mod policy;
 pub mod population;
 pub mod random;
