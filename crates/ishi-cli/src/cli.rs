@@ -159,6 +159,178 @@ pub enum PlanCommand {
     Chart(ChartArgs),
     /// Show a rule edition: every value with its source (X1).
     Edition(EditionArgs),
+    /// 目標医師数 of every area for the plan period (P4), and the tertiary consistency check (P4.4).
+    Targets(TargetsArgs),
+    /// 必要医師数 and 偏在対策基準医師数 in the future year, and the gap to the projected supply (P5).
+    Future(FutureArgs),
+    /// 医師の確保の方針 of every area: measures and recruitment from outside (P6, 少数地区 P1.3).
+    Policy(PolicyArgs),
+    /// 派遣調整: the minimum-cost dispatch of physicians that obeys every rule (P7).
+    Dispatch(DispatchArgs),
+    /// Population of every 二次医療圏 (住民基本台帳 2025, IPSS projection) and the areas not matched.
+    Population(PopulationArgs),
+    /// Save the plan (designations, overrides, targets, policy) as an edition file (P9).
+    Save(SaveArgs),
+    /// What changed between two saved plan editions (P9).
+    Diff(DiffArgs),
+    /// Compare the targets of a saved edition with the physicians counted at plan end (P9).
+    Backtest(BacktestArgs),
+}
+
+/// Output formats of the planning steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StepFormat {
+    /// Aligned text for people.
+    Table,
+    /// CSV, UTF-8 with BOM.
+    Csv,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TargetsArgs {
+    /// Rule edition: 2019 (thresholds for 少数 areas, P4.1–P4.2) or 2024 (第8次 ceilings, P4.3).
+    #[arg(long, default_value = "2024")]
+    pub edition: String,
+    /// Overrides of the secondary designations (P3.3): code, decided, reason, decided_by, decided_on.
+    #[arg(long)]
+    pub overrides: Option<PathBuf>,
+    /// Targets the prefecture sets itself (P4.2): area_code,target. They win over the computed values.
+    #[arg(long)]
+    pub set: Option<PathBuf>,
+    /// Population and ratio at plan end supplied by the user: area_code,year,population,std_utilization_ratio
+    /// (either value may be empty). A supplied value always wins over the shipped projection.
+    #[arg(long)]
+    pub population: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FutureArgs {
+    /// Rule edition (its future year and bottom threshold).
+    #[arg(long, default_value = "2024")]
+    pub edition: String,
+    /// The future year; default: the edition's (2036).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// 全国値 in the future year when national supply equals demand (P5.1). Default: today's national
+    /// value (255.6), an approximation stated in the output.
+    #[arg(long)]
+    pub national_value: Option<f64>,
+    /// Projected physicians per area in the future year: area_code,supply. Default: today's count held
+    /// constant (stated in the output).
+    #[arg(long)]
+    pub supply: Option<PathBuf>,
+    /// Population and ratio supplied by the user (as for `plan targets`).
+    #[arg(long)]
+    pub population: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Areas: area_code,tertiary_code,current,future,contains_minority_district (多数/中程度/少数;
+    /// true/false). Default: the shipped 2024 areas, future designations from the 2036 population.
+    #[arg(long)]
+    pub areas: Option<PathBuf>,
+    /// Tertiary areas: tertiary_code,current,future. Default: the shipped 2024 prefectures.
+    #[arg(long)]
+    pub tertiary: Option<PathBuf>,
+    /// Which areas to list: the secondary areas (the contract) or the tertiary areas.
+    #[arg(long, value_enum, default_value = "secondary")]
+    pub level: LevelArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DispatchArgs {
+    /// Areas: area_code,tertiary_code,designation,tertiary_designation,supply,demand (designation
+    /// 多数/中程度/少数/少数地区; supply = physicians it can release, demand = its shortfall). Default: the
+    /// shipped 2024 areas with their targets.
+    #[arg(long)]
+    pub areas: Option<PathBuf>,
+    /// Costs: from,to,cost (whole numbers; a missing pair means the move is not possible). Default: the
+    /// stated default cost of every legal pair (crates/ishi-plan/editions/dispatch.toml).
+    #[arg(long)]
+    pub costs: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PopulationArgs {
+    /// Also list the municipalities and areas that could not be matched.
+    #[arg(long)]
+    pub unmatched: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SaveArgs {
+    /// Rule edition.
+    #[arg(long, default_value = "2024")]
+    pub edition: String,
+    /// Name of the plan edition (e.g. 2024-第8次前期).
+    #[arg(long, default_value = "2024-第8次前期")]
+    pub id: String,
+    /// Overrides of the secondary designations (P3.3).
+    #[arg(long)]
+    pub overrides: Option<PathBuf>,
+    /// Targets the prefecture sets itself (P4.2): area_code,target.
+    #[arg(long)]
+    pub set: Option<PathBuf>,
+    /// The edition file to write (JSON).
+    #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier edition file.
+    pub before: PathBuf,
+    /// The later edition file.
+    pub after: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// The saved edition whose targets are tested.
+    #[arg(long)]
+    pub edition: PathBuf,
+    /// Physicians counted at plan end: area_code,actual.
+    #[arg(long)]
+    pub actual: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

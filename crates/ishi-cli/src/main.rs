@@ -2,8 +2,13 @@
 //! crates. Data to stdout, messages to stderr; exit 2 on bad input.
 
 mod cli;
+mod context;
+mod cycle;
+mod dispatch;
 mod plan;
+mod policy;
 mod renew;
+mod targets;
 
 use std::process::ExitCode;
 
@@ -18,6 +23,14 @@ fn main() -> ExitCode {
         Command::Plan(PlanCommand::Table(args)) => plan::table(&args, &log),
         Command::Plan(PlanCommand::Chart(args)) => plan::chart(&args, &log),
         Command::Plan(PlanCommand::Edition(args)) => plan::edition(&args),
+        Command::Plan(PlanCommand::Targets(args)) => targets::targets(&args, &log),
+        Command::Plan(PlanCommand::Future(args)) => targets::future(&args, &log),
+        Command::Plan(PlanCommand::Policy(args)) => policy::policy(&args, &log),
+        Command::Plan(PlanCommand::Dispatch(args)) => dispatch::run(&args, &log),
+        Command::Plan(PlanCommand::Population(args)) => plan::population(&args, &log),
+        Command::Plan(PlanCommand::Save(args)) => cycle::save(&args, &log),
+        Command::Plan(PlanCommand::Diff(args)) => cycle::diff(&args, &log),
+        Command::Plan(PlanCommand::Backtest(args)) => cycle::backtest(&args, &log),
         Command::Renew(RenewCommand::Check(args)) => renew::check(&args, &log),
         Command::Renew(RenewCommand::Plan(args)) => renew::plan(&args, &log),
         Command::Renew(RenewCommand::Batch(args)) => renew::batch(&args, &log),
@@ -41,6 +54,8 @@ fn main() -> ExitCode {
             let input = err.downcast_ref::<ishi_io::IoError>().is_some_and(|e| e.is_input())
                 || err.downcast_ref::<ishi_io::InputError>().is_some()
                 || err.downcast_ref::<ishi_plan::PlanError>().is_some()
+                || err.downcast_ref::<ishi_plan::dispatch::DispatchError>().is_some()
+                || err.downcast_ref::<ishi_plan::population::PopulationError>().is_some()
                 || err.downcast_ref::<ishi_renewal::RenewalError>().is_some();
             ExitCode::from(if input { 2 } else { 1 })
         }

@@ -162,7 +162,14 @@ pub fn table(args: &TableArgs, log: &Log) -> Result<()> {
     emit(args.output.as_deref(), &bytes, log)
 }
 
-fn emit(output: Option<&Path>, bytes: &[u8], log: &Log) -> Result<()> {
+/// Pretty JSON with a final newline.
+pub(crate) fn json_bytes(value: &impl serde::Serialize) -> Result<Vec<u8>> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    Ok(s.into_bytes())
+}
+
+pub(crate) fn emit(output: Option<&Path>, bytes: &[u8], log: &Log) -> Result<()> {
     match output {
         Some(path) => {
             write_atomic(path, bytes)?;
@@ -259,4 +266,78 @@ pub fn synth(args: &SynthArgs, log: &Log) -> Result<()> {
         args.seed
     ));
     Ok(())
+}
+
+/// `ishi plan population`.
+pub fn population(args: &crate::cli::PopulationArgs, log: &Log) -> Result<()> {
+    use ishi_io::population::{
+        SOURCE_IPSS_2023, SOURCE_JUKI_2025, shipped_area_population_2025, shipped_area_projection, shipped_unmatched,
+    };
+    use ishi_report::grid::{self, Align};
+    let areas = shipped::secondary_areas_2024();
+    let now = shipped_area_population_2025();
+    let projections = shipped_area_projection();
+    let years = [2026u16, 2029, 2036];
+    let rows: Vec<(String, String, Option<f64>, Vec<Option<f64>>)> = areas
+        .iter()
+        .map(|a| {
+            let total = now.iter().find(|p| p.code == a.code).map(|p| p.total());
+            let proj = projections.iter().find(|p| p.code == a.code);
+            let future = years.iter().map(|y| proj.and_then(|p| p.at(*y))).collect();
+            (a.code.to_string(), format!("{} {}", a.prefecture, a.name), total, future)
+        })
+        .collect();
+    let unmatched = shipped_unmatched();
+    let bytes = match args.format {
+        crate::cli::StepFormat::Json => json_bytes(&serde_json::json!({
+            "sources": [SOURCE_JUKI_2025, SOURCE_IPSS_2023],
+            "interpolation": "geometric between the 5-year points of the projection",
+            "areas": rows.iter().map(|(code, name, total, future)| serde_json::json!({
+                "area_code": code,
+                "name": name,
+                "population_2025": total,
+                "projection": years.iter().zip(future).map(|(y, v)| (y.to_string(), serde_json::json!(v.map(|v| v.round())))).collect::<serde_json::Map<_, _>>(),
+            })).collect::<Vec<_>>(),
+            "unmatched": unmatched.iter().map(|u| serde_json::json!({
+                "kind": u.kind, "code": u.code, "prefecture": u.prefecture, "name": u.name, "reason": u.reason,
+            })).collect::<Vec<_>>(),
+        }))?,
+        crate::cli::StepFormat::Csv => ishi_io::export::csv_with_bom(
+            &["area_code", "name", "population_2025", "projection_2026", "projection_2029", "projection_2036"],
+            rows.iter().map(|(code, name, total, future)| {
+                let mut r = vec![code.clone(), name.clone(), total.map_or(String::new(), |t| t.to_string())];
+                r.extend(future.iter().map(|v| v.map_or(String::new(), |v| format!("{:.0}", v))));
+                r
+            }),
+        ),
+        crate::cli::StepFormat::Table => {
+            let mut title = vec![
+                format!("二次医療圏の人口 — {} 区域", rows.len()),
+                format!("2025: {SOURCE_JUKI_2025}"),
+                format!("将来: {SOURCE_IPSS_2023}（5年ごとの値の間を幾何補間）"),
+                format!(
+                    "市区町村の対応が取れなかったもの: {} 件{}",
+                    unmatched.len(),
+                    if args.unmatched { "" } else { "（--unmatched で一覧）" }
+                ),
+            ];
+            if args.unmatched {
+                for u in &unmatched {
+                    title.push(format!("  {} {} {} {}: {}", u.kind, u.code, u.prefecture, u.name, u.reason));
+                }
+            }
+            let f = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0}"));
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(code, name, total, future)| {
+                    let mut r = vec![code.clone(), name.clone(), f(*total)];
+                    r.extend(future.iter().map(|v| f(*v)));
+                    r
+                })
+                .collect();
+            let align = [Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right];
+            grid::render(&title, &["区域", "名称", "2025年", "2026年", "2029年", "2036年"], &align, &table).into_bytes()
+        }
+    };
+    emit(args.output.as_deref(), &bytes, log)
 }

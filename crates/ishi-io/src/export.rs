@@ -64,6 +64,20 @@ fn opt(v: Option<f64>) -> String {
     v.map_or(String::new(), |v| v.to_string())
 }
 
+/// Any table as CSV, UTF-8 with BOM so that Excel shows Japanese correctly (X2).
+pub fn csv_with_bom<R: IntoIterator<Item = Vec<String>>>(headers: &[&str], rows: R) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(headers).expect("writing to memory");
+        for row in rows {
+            w.write_record(&row).expect("writing to memory");
+        }
+        w.flush().expect("writing to memory");
+    }
+    out
+}
+
 /// CSV, UTF-8 with BOM so that Excel shows Japanese correctly (X2).
 pub fn plan_table_csv(table: &PlanTable) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();

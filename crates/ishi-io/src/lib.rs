@@ -22,6 +22,8 @@
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod plan_export;
+pub mod plan_inputs;
 pub mod population;
 pub mod raw_files;
 pub mod renewal_export;

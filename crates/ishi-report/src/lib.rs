@@ -8,9 +8,12 @@
 //! - [`renewal_card::render`] — one specialist's renewal (`ishi renew check --format table`):
 //!   progress bars per category, the mandatory lectures, shortfalls, refused activities, what is left.
 //!
+//! - [`grid::render`] — a plain aligned grid for the other plan tables (targets, policy, dispatch).
+//!
 //! Each returns a `String`; writing it anywhere is the caller's business.
 
 pub mod chart;
+pub mod grid;
 pub mod renewal_card;
 pub mod text_table;
 

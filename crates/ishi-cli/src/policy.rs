@@ -1,0 +1,102 @@
+//! `ishi plan policy` — 医師の確保の方針 (P6, P1.3).
+
+use anyhow::Result;
+use ishi_io::plan_export::{policy_csv, policy_json};
+use ishi_io::plan_inputs::{check_tertiary_codes, read_policy_areas, read_tertiary_statuses};
+use ishi_io::sheet::Sheet;
+use ishi_plan::policy::{AreaPolicy, SecondaryStatus, TertiaryStatus, secondary_policies, tertiary_policies};
+use ishi_report::grid::{self, Align};
+
+use crate::cli::{LevelArg, PolicyArgs, StepFormat};
+use crate::context::ShippedPlan;
+use crate::plan::{Log, emit, json_bytes};
+
+pub fn policy(args: &PolicyArgs, log: &Log) -> Result<()> {
+    let shipped = if args.areas.is_none() || args.tertiary.is_none() {
+        Some(ShippedPlan::load("2024", None, log)?)
+    } else {
+        None
+    };
+    let (areas, credit) = match &args.areas {
+        Some(path) => {
+            let sheet = Sheet::open(path)?;
+            let areas = read_policy_areas(&sheet)?;
+            let tertiary = tertiary_for(args, shipped.as_ref(), log)?;
+            let hint = if args.tertiary.is_some() {
+                " (not in the --tertiary file)"
+            } else {
+                " (not a JIS prefecture code; give --tertiary FILE)"
+            };
+            check_tertiary_codes(&sheet, &areas, &tertiary, hint)?;
+            (Some((areas, tertiary)), format!("入力: {}", path.display()))
+        }
+        None => (None, String::new()),
+    };
+    let (areas, tertiary, credit): (Vec<SecondaryStatus>, Vec<TertiaryStatus>, String) = match areas {
+        Some((a, t)) => (a, t, credit),
+        None => {
+            let s = shipped.as_ref().expect("loaded without --areas");
+            let tertiary = match &args.tertiary {
+                Some(_) => tertiary_for(args, shipped.as_ref(), log)?,
+                None => s.tertiary_statuses()?,
+            };
+            (s.secondary_statuses()?, tertiary, s.future_credit())
+        }
+    };
+    let policies = match args.level {
+        LevelArg::Secondary => secondary_policies(&tertiary, &areas)?,
+        LevelArg::Tertiary => tertiary_policies(&tertiary, &areas),
+    };
+    let bytes = match args.format {
+        StepFormat::Json => json_bytes(&policy_json(&policies))?,
+        StepFormat::Csv => policy_csv(&policies),
+        StepFormat::Table => render(&policies, &areas, &tertiary, &credit).into_bytes(),
+    };
+    emit(args.output.as_deref(), &bytes, log)
+}
+
+fn tertiary_for(args: &PolicyArgs, shipped: Option<&ShippedPlan>, _log: &Log) -> Result<Vec<TertiaryStatus>> {
+    Ok(match &args.tertiary {
+        Some(path) => read_tertiary_statuses(&Sheet::open(path)?)?,
+        None => shipped.expect("loaded without --tertiary").tertiary_statuses()?,
+    })
+}
+
+fn render(policies: &[AreaPolicy], areas: &[SecondaryStatus], tertiary: &[TertiaryStatus], credit: &str) -> String {
+    let yes = |b: bool| if b { "○" } else { "—" }.to_string();
+    let rows: Vec<Vec<String>> = policies
+        .iter()
+        .map(|p| {
+            let (current, future, district) = match areas.iter().find(|a| a.code == p.code) {
+                Some(a) if p.level == ishi_plan::Level::Secondary => {
+                    (a.current.as_ja(), a.future.as_ja(), if a.contains_scarce_district { "あり" } else { "" })
+                }
+                _ => {
+                    let t = tertiary.iter().find(|t| t.code == p.code);
+                    (t.map_or("", |t| t.current.as_ja()), t.map_or("", |t| t.future.as_ja()), "")
+                }
+            };
+            vec![
+                p.code.to_string(),
+                current.into(),
+                future.into(),
+                district.into(),
+                yes(p.short_term),
+                yes(p.long_term),
+                p.outside_tertiary.as_ja().into(),
+                p.outside_secondary.map_or("—", |r| r.as_ja()).into(),
+                p.rules.join(" "),
+            ]
+        })
+        .collect();
+    let mut title = vec![format!("医師の確保の方針 — {} 区域", policies.len())];
+    if !credit.is_empty() {
+        title.push(credit.to_string());
+    }
+    grid::render(
+        &title,
+        &["区域", "現在", "将来", "少数地区", "短期", "長期", "三次医療圏外から", "二次医療圏外から", "根拠"],
+        &[Align::Left],
+        &rows,
+    )
+}
