@@ -167,6 +167,8 @@ pub enum PlanCommand {
     Policy(PolicyArgs),
     /// 派遣調整: the minimum-cost dispatch of physicians that obeys every rule (P7).
     Dispatch(DispatchArgs),
+    /// 大臣認定: whether each physician's work history qualifies (P8), with the reasons and the period.
+    Certify(CertifyArgs),
     /// Population of every 二次医療圏 (住民基本台帳 2025, IPSS projection) and the areas not matched.
     Population(PopulationArgs),
     /// Save the plan (designations, overrides, targets, policy) as an edition file (P9).
@@ -269,6 +271,24 @@ pub struct DispatchArgs {
     /// stated default cost of every legal pair (crates/ishi-plan/editions/dispatch.toml).
     #[arg(long)]
     pub costs: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CertifyArgs {
+    /// Work history (.csv in UTF-8/CP932 or .xlsx): physician_id, licence_date, record (work/leave),
+    /// start, end, institution, area_code, area_kind, hours_per_week, work_kind, short_time,
+    /// leave_reason, duties — one row per period (README «大臣認定»).
+    #[arg(long)]
+    pub history: PathBuf,
+    /// Reference date (YYYY-MM-DD): work after it does not count yet; default: today.
+    #[arg(long)]
+    pub date: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: StepFormat,

@@ -1,6 +1,7 @@
 //! `ishi` — the command line. Arguments become typed work here; the work itself is in the library
 //! crates. Data to stdout, messages to stderr; exit 2 on bad input.
 
+mod certify;
 mod cli;
 mod context;
 mod cycle;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::Plan(PlanCommand::Future(args)) => targets::future(&args, &log),
         Command::Plan(PlanCommand::Policy(args)) => policy::policy(&args, &log),
         Command::Plan(PlanCommand::Dispatch(args)) => dispatch::run(&args, &log),
+        Command::Plan(PlanCommand::Certify(args)) => certify::certify(&args, &log),
         Command::Plan(PlanCommand::Population(args)) => plan::population(&args, &log),
         Command::Plan(PlanCommand::Save(args)) => cycle::save(&args, &log),
         Command::Plan(PlanCommand::Diff(args)) => cycle::diff(&args, &log),
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
                 || err.downcast_ref::<ishi_io::InputError>().is_some()
                 || err.downcast_ref::<ishi_plan::PlanError>().is_some()
                 || err.downcast_ref::<ishi_plan::dispatch::DispatchError>().is_some()
+                || err.downcast_ref::<ishi_plan::certification::CertificationError>().is_some()
                 || err.downcast_ref::<ishi_plan::population::PopulationError>().is_some()
                 || err.downcast_ref::<ishi_renewal::RenewalError>().is_some();
             ExitCode::from(if input { 2 } else { 1 })

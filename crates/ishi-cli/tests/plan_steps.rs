@@ -340,3 +340,31 @@ fn plan_population_lists_every_area_and_the_unmatched() {
     );
     assert!(!v["unmatched"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn p8_certify_cli_decides_the_example_histories() {
+    let file = repo_file("examples/plan/work_history.csv");
+    let v = json_value(&["plan", "certify", "--history", &file, "--date", "2026-11-21", "--format", "json"]);
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    // D001: 2021-04-01–07-31 (122 days) + 2022-04-01–06-30 (91 days) joined across childcare = 213 ≥ 183.
+    assert_eq!((rows[0]["eligible"].as_bool(), rows[0]["counted_days"].as_i64()), (Some(true), Some(213)));
+    assert!(rows[0]["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "P8.5" && f["row"] == 3));
+    // D002: 臨床研修 and 31.5 h/week without the short-time system do not count.
+    assert_eq!(rows[1]["eligible"], false);
+    let rules: Vec<&str> =
+        rows[1]["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"P8.4") && rules.contains(&"P8.3"), "{rules:?}");
+    // D003 (licensed 2010): 91 + 91 = 182 days after April 2020, one short of 183; a duty is missing.
+    assert_eq!((rows[2]["eligible"].as_bool(), rows[2]["counted_days"].as_i64()), (Some(false), Some(182)));
+    let table = stdout(&ishi(&["plan", "certify", "--history", &file, "--date", "2026-11-21"]));
+    assert!(table.contains("D001: 認定要件を満たす"), "{table}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "wh.csv",
+        "physician_id,licence_date,record,start,end,institution,area_code,area_kind,hours_per_week,work_kind,short_time,leave_reason,duties\nD1,2015-04-01,work,2021-04-01,2021-07-31,X,0103,scarce_area,-4,,,,all\n",
+    );
+    refused(&["plan", "certify", "--history", &bad], &["wh.csv: row 2, column hours_per_week, value \"-4\""]);
+}
