@@ -163,6 +163,8 @@ pub enum PlanCommand {
     Targets(TargetsArgs),
     /// 必要医師数 and 偏在対策基準医師数 in the future year, and the gap to the projected supply (P5).
     Future(FutureArgs),
+    /// 医師供給推計: supply by prefecture from cohort counts (P5.3), as a range or seeded percentile bands.
+    Supply(SupplyArgs),
     /// 医師の確保の方針 of every area: measures and recruitment from outside (P6, 少数地区 P1.3).
     Policy(PolicyArgs),
     /// 派遣調整: the minimum-cost dispatch of physicians that obeys every rule (P7).
@@ -233,6 +235,45 @@ pub struct FutureArgs {
     #[arg(long)]
     pub population: Option<PathBuf>,
     /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SupplyArgs {
+    /// Cohorts: prefecture_code,survey_year,table,sex,years_since_registration,physicians (table
+    /// survey = 三師調査, regional_quota = 地域枠; README «Supply projection»).
+    #[arg(long)]
+    pub cohorts: Option<PathBuf>,
+    /// The national macro projection to scale to: year,physicians.
+    #[arg(long, requires = "cohorts")]
+    pub national: Option<PathBuf>,
+    /// The national figures count the 地域枠 physicians too.
+    #[arg(long, requires = "national")]
+    pub national_includes_quota: bool,
+    /// Current physicians of secondary areas for their shares: area_code,prefecture_code,physicians.
+    #[arg(long, requires = "cohorts")]
+    pub secondary: Option<PathBuf>,
+    /// Run on SYNTHETIC cohorts of 47 prefectures instead (the real counts are not public).
+    #[arg(long)]
+    pub synthetic: bool,
+    /// Observation window FROM-TO (e.g. 2016-2020); repeat for several. Default: each pair of
+    /// consecutive surveys.
+    #[arg(long)]
+    pub window: Vec<String>,
+    /// The last projected year; default: the future year of the supply edition (2036).
+    #[arg(long)]
+    pub horizon: Option<i32>,
+    /// Stochastic mode: this many seeded runs, reported as percentile bands.
+    #[arg(long)]
+    pub runs: Option<usize>,
+    /// Seed of the stochastic runs (and of --synthetic); printed with the result.
+    #[arg(long, default_value_t = 2036)]
+    pub seed: u64,
+    /// Output format (stochastic csv is written as JSON).
     #[arg(long, value_enum, default_value = "table")]
     pub format: StepFormat,
     /// Write to this file (atomically) instead of stdout.

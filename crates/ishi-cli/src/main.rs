@@ -9,6 +9,7 @@ mod dispatch;
 mod plan;
 mod policy;
 mod renew;
+mod supply;
 mod targets;
 
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Command::Plan(PlanCommand::Edition(args)) => plan::edition(&args),
         Command::Plan(PlanCommand::Targets(args)) => targets::targets(&args, &log),
         Command::Plan(PlanCommand::Future(args)) => targets::future(&args, &log),
+        Command::Plan(PlanCommand::Supply(args)) => supply::supply(&args, &log),
         Command::Plan(PlanCommand::Policy(args)) => policy::policy(&args, &log),
         Command::Plan(PlanCommand::Dispatch(args)) => dispatch::run(&args, &log),
         Command::Plan(PlanCommand::Certify(args)) => certify::certify(&args, &log),
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
                 || err.downcast_ref::<ishi_plan::PlanError>().is_some()
                 || err.downcast_ref::<ishi_plan::dispatch::DispatchError>().is_some()
                 || err.downcast_ref::<ishi_plan::certification::CertificationError>().is_some()
+                || err.downcast_ref::<ishi_plan::supply::SupplyError>().is_some()
                 || err.downcast_ref::<ishi_plan::population::PopulationError>().is_some()
                 || err.downcast_ref::<ishi_renewal::RenewalError>().is_some();
             ExitCode::from(if input { 2 } else { 1 })

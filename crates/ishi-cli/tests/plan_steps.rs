@@ -368,3 +368,70 @@ fn p8_certify_cli_decides_the_example_histories() {
     );
     refused(&["plan", "certify", "--history", &bad], &["wh.csv: row 2, column hours_per_week, value \"-4\""]);
 }
+
+#[test]
+fn p5_3_supply_cli_range_and_seeded_bands() {
+    let v = json_value(&["plan", "supply", "--synthetic", "--format", "json"]);
+    let prefectures = v["prefectures"].as_array().unwrap();
+    assert_eq!((prefectures.len(), v["base_year"].as_i64()), (47, Some(2022)));
+    assert!(v["source"].as_str().unwrap().contains("SYNTHETIC"));
+    for p in prefectures {
+        let last = p["years"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["year"], 2036);
+        let (lo, c, hi) =
+            (last["lower"].as_f64().unwrap(), last["central"].as_f64().unwrap(), last["upper"].as_f64().unwrap());
+        assert!(lo <= c && c <= hi, "{last}");
+    }
+    let run = |seed: &str| {
+        json_value(&["plan", "supply", "--synthetic", "--runs", "200", "--seed", seed, "--format", "json"])
+    };
+    let (a, b) = (run("7"), run("7"));
+    assert_eq!(a, b, "same seed, same bands");
+    assert_eq!((a["seed"].as_u64(), a["runs"].as_u64()), (Some(7), Some(200)));
+    let values = a["prefectures"][0]["years"].as_array().unwrap().last().unwrap()["values"].as_array().unwrap().clone();
+    assert!(values.windows(2).all(|w| w[0].as_f64() <= w[1].as_f64()), "percentiles ordered: {values:?}");
+    let table = stdout(&ishi(&["plan", "supply", "--synthetic", "--runs", "50", "--seed", "9"]));
+    assert!(table.contains("seed 9") && table.contains("p95"), "{table}");
+}
+
+#[test]
+fn p5_3_supply_cli_reads_cohort_files_and_refuses_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cohorts, secondary) = ishi_io::supply_files::cohorts_csv(&ishi_synth::supply::synthetic_supply(3));
+    std::fs::write(dir.path().join("cohorts.csv"), cohorts).unwrap();
+    std::fs::write(dir.path().join("secondary.csv"), secondary.unwrap()).unwrap();
+    let c = dir.path().join("cohorts.csv").display().to_string();
+    let s = dir.path().join("secondary.csv").display().to_string();
+    let v = json_value(&[
+        "plan",
+        "supply",
+        "--cohorts",
+        &c,
+        "--secondary",
+        &s,
+        "--window",
+        "2016-2020",
+        "--horizon",
+        "2030",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["windows"], serde_json::json!(["2016–2020"]));
+    let p = &v["prefectures"][0];
+    assert_eq!(p["years"].as_array().unwrap().last().unwrap()["year"], 2030);
+    // One window: no range. Seven secondary areas whose shares add up to 1.
+    let last = p["years"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["lower"], last["upper"]);
+    let shares: f64 = p["secondary"].as_array().unwrap().iter().map(|a| a["share"].as_f64().unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-9);
+
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        "prefecture_code,survey_year,table,sex,years_since_registration,physicians\n01,2020,survey,M,1,-3\n",
+    );
+    refused(&["plan", "supply", "--cohorts", &bad], &["bad.csv: row 2, column physicians, value \"-3\""]);
+    let o = ishi(&["plan", "supply"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--synthetic"), "{}", stderr(&o));
+}

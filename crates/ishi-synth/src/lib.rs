@@ -18,6 +18,7 @@
 //! ```
 
 pub mod renewal;
+pub mod supply;
 
 use ishi_plan::area::{AreaCode, SecondaryArea, TertiaryArea};
 use ishi_plan::raw::{
