@@ -290,6 +290,10 @@ pub struct PolicyArgs {
     /// Tertiary areas: tertiary_code,current,future. Default: the shipped 2024 prefectures.
     #[arg(long)]
     pub tertiary: Option<PathBuf>,
+    /// 医師少数地区 (P1.3): name,area_code,basis,reason,designated — each designated district marks its
+    /// secondary area as containing one (P6.5), besides the areas file's own column.
+    #[arg(long)]
+    pub districts: Option<PathBuf>,
     /// Which areas to list: the secondary areas (the contract) or the tertiary areas.
     #[arg(long, value_enum, default_value = "secondary")]
     pub level: LevelArg,

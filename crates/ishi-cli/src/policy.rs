@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use ishi_io::plan_export::{policy_csv, policy_json};
-use ishi_io::plan_inputs::{check_tertiary_codes, read_policy_areas, read_tertiary_statuses};
+use ishi_io::plan_inputs::{check_tertiary_codes, read_districts, read_policy_areas, read_tertiary_statuses};
 use ishi_io::sheet::Sheet;
 use ishi_plan::policy::{AreaPolicy, SecondaryStatus, TertiaryStatus, secondary_policies, tertiary_policies};
 use ishi_report::grid::{self, Align};
@@ -43,6 +43,20 @@ pub fn policy(args: &PolicyArgs, log: &Log) -> Result<()> {
             (s.secondary_statuses()?, tertiary, s.future_credit())
         }
     };
+    let mut areas = areas;
+    if let Some(path) = &args.districts {
+        let districts = read_districts(&Sheet::open(path)?, &areas)?;
+        for d in districts.iter().filter(|d| d.designated) {
+            if let Some(a) = areas.iter_mut().find(|a| a.code == d.secondary) {
+                a.contains_scarce_district = true;
+            }
+        }
+        log.info(format!(
+            "医師少数地区: {} designated, {} recorded as not designated",
+            districts.iter().filter(|d| d.designated).count(),
+            districts.iter().filter(|d| !d.designated).count()
+        ));
+    }
     let policies = match args.level {
         LevelArg::Secondary => secondary_policies(&tertiary, &areas)?,
         LevelArg::Tertiary => tertiary_policies(&tertiary, &areas),

@@ -435,3 +435,25 @@ fn p5_3_supply_cli_reads_cohort_files_and_refuses_bad_ones() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--synthetic"), "{}", stderr(&o));
 }
+
+#[test]
+fn p6_5_a_designated_scarce_district_changes_its_areas_policy() {
+    let file = repo_file("examples/plan/districts.csv");
+    let without = json_value(&["plan", "policy", "--format", "json"]);
+    let with = json_value(&["plan", "policy", "--districts", &file, "--format", "json"]);
+    // 0101 南渡島 (中程度, in 中程度 北海道) holds a designated 少数地区: short-term measures, and recruitment
+    // from outside the tertiary area as needed (P6.2, P6.5). 0104's district is not designated: no change.
+    assert_eq!(
+        (without[0]["short_term"].as_bool(), without[0]["outside_tertiary"].as_str()),
+        (Some(false), Some("no"))
+    );
+    assert_eq!(
+        (with[0]["short_term"].as_bool(), with[0]["outside_tertiary"].as_str()),
+        (Some(true), Some("as_needed"))
+    );
+    assert!(with[0]["rules"].as_array().unwrap().iter().any(|r| r == "P6.5"));
+    assert_eq!(without[3], with[3]);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "d.csv", "name,area_code,basis,reason,designated\nx,0102,無医地区,r,true\n");
+    refused(&["plan", "policy", "--districts", &bad], &["d.csv: row 2, column area_code, value \"0102\"", "P1.3"]);
+}

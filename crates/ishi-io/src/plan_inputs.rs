@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use ishi_plan::dispatch::{DispatchArea, DispatchKind, MAX_COST, PairCost};
-use ishi_plan::policy::{SecondaryStatus, TertiaryStatus};
+use ishi_plan::policy::{DistrictBasis, ScarceDistrict, SecondaryStatus, TertiaryStatus};
 use ishi_plan::{AreaCode, Designation};
 
 use crate::error::InputError;
@@ -117,6 +117,47 @@ pub fn read_area_values(sheet: &Sheet, value_column: &'static str) -> Result<Vec
         let code = area_code(row, code_c)?;
         no_duplicate(&mut seen, row, code_c, &code)?;
         out.push((code, row.non_negative(value_c)?));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Columns of the 医師少数地区 file (P1.3).
+pub const DISTRICT_COLUMNS: [&str; 5] = ["name", "area_code", "basis", "reason", "designated"];
+
+/// 医師少数地区 (P1.3): `name,area_code,basis,reason,designated` — `basis` `no_physician_district` (無医地区),
+/// `quasi_no_physician_district` (準無医地区) or `agreed_with_minister`; `reason` required (the plan records
+/// it); `designated` `true`/`false` (empty = true; false records a district the prefecture decided not to
+/// designate). The area must be one of `areas` and, for a designated district, not 少数.
+pub fn read_districts(sheet: &Sheet, areas: &[SecondaryStatus]) -> Result<Vec<ScarceDistrict>, InputError> {
+    let cols = sheet.columns(&DISTRICT_COLUMNS, &[])?;
+    let c = |n| cols.get(n).expect("required");
+    let mut out = vec![];
+    sheet.for_each_row(|row| {
+        let name = row.required_text(c("name"))?.into_owned();
+        let code = area_code(row, c("area_code"))?;
+        let area = areas
+            .iter()
+            .find(|a| a.code == code)
+            .ok_or_else(|| row.error(c("area_code"), "not a secondary area of the plan"))?;
+        let basis = DistrictBasis::parse(&row.required_text(c("basis"))?).ok_or_else(|| {
+            row.error(c("basis"), "must be no_physician_district, quasi_no_physician_district or agreed_with_minister")
+        })?;
+        row.required_text(c("reason")).map_err(|_| row.error(c("reason"), "the plan must record a reason (P1.3)"))?;
+        let designated = row.text(c("designated")).is_empty() || boolean(row, c("designated"))?;
+        if designated && area.current == Designation::Scarce {
+            return Err(row.error(
+                c("area_code"),
+                "a 医師少数地区 is designated only inside a secondary area that is not 医師少数区域 (P1.3)",
+            ));
+        }
+        out.push(ScarceDistrict {
+            name,
+            secondary: code,
+            basis,
+            reason: row.raw(c("reason")).trim().to_string(),
+            designated,
+        });
         Ok(())
     })?;
     Ok(out)
@@ -302,5 +343,28 @@ mod tests {
         assert_eq!(at(ok, "A,Z,2\n"), ("costs.csv".into(), Some(2), "to".into(), "Z".into()));
         assert_eq!(at(ok, "A,B,2\nA,B,3\n").1, Some(3));
         assert_eq!(at(ok, "A,B,abc\n").2, "cost");
+    }
+
+    #[test]
+    fn p1_3_districts_file_records_reasons_and_refuses_a_scarce_area() {
+        let areas = vec![
+            SecondaryStatus::new("0101", "01", Designation::Intermediate, Designation::Intermediate, false),
+            SecondaryStatus::new("0102", "01", Designation::Scarce, Designation::Scarce, false),
+        ];
+        let read = |body: &str| {
+            read_districts(
+                &Sheet::from_csv("d.csv", format!("name,area_code,basis,reason,designated\n{body}").as_bytes())
+                    .unwrap(),
+                &areas,
+            )
+        };
+        let d = read("○○島,0101,無医地区,定期船が週2便,\n△△地区,0101,準無医地区,近隣で対応,false\n").unwrap();
+        assert_eq!((d[0].designated, d[1].designated), (true, false));
+        assert_eq!(d[0].reason, "定期船が週2便");
+        assert_eq!(read("x,0102,無医地区,r,true\n").unwrap_err().column.as_deref(), Some("area_code"));
+        assert_eq!(read("x,0102,無医地区,r,false\n").unwrap().len(), 1);
+        assert_eq!(read("x,0101,無医地区,,\n").unwrap_err().column.as_deref(), Some("reason"));
+        assert_eq!(read("x,0101,離島,r,\n").unwrap_err().column.as_deref(), Some("basis"));
+        assert_eq!(read("x,0999,無医地区,r,\n").unwrap_err().value.as_deref(), Some("0999"));
     }
 }
