@@ -457,3 +457,34 @@ fn p6_5_a_designated_scarce_district_changes_its_areas_policy() {
     let bad = write(dir.path(), "d.csv", "name,area_code,basis,reason,designated\nx,0102,無医地区,r,true\n");
     refused(&["plan", "policy", "--districts", &bad], &["d.csv: row 2, column area_code, value \"0102\"", "P1.3"]);
 }
+
+#[test]
+fn plan_steps_snapshots() {
+    let ex = |f: &str| repo_file(&format!("examples/plan/{f}"));
+    let policy = stdout(&ishi(&[
+        "plan",
+        "policy",
+        "--areas",
+        &ex("policy_areas.csv"),
+        "--tertiary",
+        &ex("policy_tertiary.csv"),
+    ]));
+    insta::assert_snapshot!("policy_seed_examples_table", policy.replace(&repo().display().to_string(), "<repo>"));
+    let dispatch = json_value(&[
+        "plan",
+        "dispatch",
+        "--areas",
+        &ex("dispatch_areas.csv"),
+        "--costs",
+        &ex("dispatch_costs.csv"),
+        "--format",
+        "json",
+    ]);
+    insta::assert_json_snapshot!("dispatch_seed_example", dispatch);
+    // The first targets of the shipped data (P4.3 ceilings at 2026): a regression guard for the whole chain
+    // of shipped index, population projection and target rule.
+    let targets = json_value(&["plan", "targets", "--format", "json"]);
+    insta::assert_json_snapshot!("targets_shipped_first_areas", targets["secondary"].as_array().unwrap()[..4].to_vec());
+    let certify = stdout(&ishi(&["plan", "certify", "--history", &ex("work_history.csv"), "--date", "2026-11-21"]));
+    insta::assert_snapshot!("certify_examples_table", certify);
+}
