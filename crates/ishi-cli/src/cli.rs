@@ -197,6 +197,16 @@ pub struct TargetsArgs {
     /// Rule edition: 2019 (thresholds for 少数 areas, P4.1–P4.2) or 2024 (第8次 ceilings, P4.3).
     #[arg(long, default_value = "2024")]
     pub edition: String,
+    /// Your own secondary areas instead of the shipped data: area_code,tertiary_code,designation,
+    /// current,index,population_end,ratio_end (designation decided, at plan start).
+    #[arg(long, requires = "tertiary")]
+    pub areas: Option<PathBuf>,
+    /// With --areas: the tertiary areas, tertiary_code,designation,current,index,population_end,ratio_end.
+    #[arg(long, requires = "areas")]
+    pub tertiary: Option<PathBuf>,
+    /// With --areas: 全国値 at plan start (the P4.2 reference); default: the shipped 2024 value.
+    #[arg(long, requires = "areas")]
+    pub national_value: Option<f64>,
     /// Overrides of the secondary designations (P3.3): code, decided, reason, decided_by, decided_on.
     #[arg(long)]
     pub overrides: Option<PathBuf>,

@@ -1,11 +1,17 @@
 //! `ishi plan targets` (P4) and `ishi plan future` (P5.1, P5.2, P5.4) on the shipped data.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use ishi_io::plan_export::{TARGET_CSV_COLUMNS, future_json, round1, target_json, target_row, violation_json};
-use ishi_io::plan_inputs::read_area_values;
+use ishi_io::plan_inputs::{read_area_values, read_target_areas};
 use ishi_io::population::read_population_overrides;
 use ishi_io::sheet::Sheet;
+use ishi_plan::designation::{AreaIndex, designate};
 use ishi_plan::population::PopulationOverrides;
+use ishi_plan::target::{
+    AreaTarget, ConsistencyViolation, TargetInput, TargetParameters, TertiaryTotals, check_tertiary_consistency,
+    compute_targets,
+};
+use ishi_plan::{AreaCode, Level, RuleEdition};
 use ishi_report::grid::{self, Align};
 use serde_json::json;
 
@@ -20,30 +26,115 @@ fn overrides(path: Option<&std::path::Path>) -> Result<PopulationOverrides> {
     })
 }
 
+/// Targets of areas read from files (`--areas`, `--tertiary`): thresholds from the edition, or from the
+/// files' own indexes in rank mode.
+fn targets_from_files(
+    args: &TargetsArgs,
+    set: &[(AreaCode, f64)],
+) -> Result<(Vec<AreaTarget>, Vec<AreaTarget>, Vec<ConsistencyViolation>, RuleEdition, f64, [Option<f64>; 2], String)> {
+    let (Some(areas_path), Some(tertiary_path)) = (&args.areas, &args.tertiary) else {
+        bail!("--areas needs --tertiary")
+    };
+    if args.overrides.is_some() || args.population.is_some() {
+        bail!(
+            "with --areas the file already holds decided designations and plan-end populations: --overrides and --population apply to the shipped data only"
+        );
+    }
+    let edition = RuleEdition::builtin(&args.edition)?;
+    let secondary = read_target_areas(&Sheet::open(areas_path)?, true)?;
+    let tertiary = read_target_areas(&Sheet::open(tertiary_path)?, false)?;
+    let lower = |level: Level, inputs: &[TargetInput]| -> Result<Option<f64>> {
+        let indexes: Vec<AreaIndex> =
+            inputs.iter().map(|a| AreaIndex { code: a.code.clone(), index: a.index_start }).collect();
+        Ok(designate(&indexes, &edition.threshold_rule(level))?.thresholds.lower)
+    };
+    let sec_inputs: Vec<TargetInput> = secondary.iter().map(|(_, a)| a.clone()).collect();
+    let ter_inputs: Vec<TargetInput> = tertiary.iter().map(|(_, a)| a.clone()).collect();
+    let thresholds = [lower(Level::Secondary, &sec_inputs)?, lower(Level::Tertiary, &ter_inputs)?];
+    let national = args.national_value.unwrap_or_else(ishi_io::shipped::national_2024);
+    let params = |lower: Option<f64>| TargetParameters {
+        per_population: edition.index.per_population.value,
+        lower_threshold: lower.unwrap_or(f64::NAN),
+        national_value: national,
+    };
+    let (sec_set, ter_set): (Vec<_>, Vec<_>) =
+        set.iter().cloned().partition(|(c, _)| sec_inputs.iter().any(|a| &a.code == c));
+    let method = edition.plan.target_method.value;
+    let sec_targets = compute_targets(method, &sec_inputs, &params(thresholds[0]), &sec_set)?;
+    let ter_targets = compute_targets(method, &ter_inputs, &params(thresholds[1]), &ter_set)?;
+    let totals: Vec<TertiaryTotals> = ter_targets
+        .iter()
+        .map(|t| TertiaryTotals {
+            code: t.code.clone(),
+            designation: t.designation,
+            current: t.current,
+            target: t.target,
+        })
+        .collect();
+    let pairs: Vec<(AreaCode, AreaTarget)> = secondary
+        .iter()
+        .zip(&sec_targets)
+        .map(|((t, _), target)| (t.clone().expect("secondary rows carry their tertiary code"), target.clone()))
+        .collect();
+    let violations = check_tertiary_consistency(&totals, &pairs)?;
+    let credit = format!("入力: {} ／ {}", areas_path.display(), tertiary_path.display());
+    Ok((sec_targets, ter_targets, violations, edition, national, thresholds, credit))
+}
+
 /// `ishi plan targets`.
 pub fn targets(args: &TargetsArgs, log: &Log) -> Result<()> {
-    let plan = ShippedPlan::load(&args.edition, args.overrides.as_deref(), log)?;
     let set = match &args.set {
         Some(path) => read_area_values(&Sheet::open(path)?, "target")?,
         None => vec![],
     };
+    if args.areas.is_some() {
+        return targets_output(args, log, targets_from_files(args, &set)?, &std::collections::HashMap::new());
+    }
+    let plan = ShippedPlan::load(&args.edition, args.overrides.as_deref(), log)?;
     let (secondary, tertiary, violations) = plan.targets(&set, &overrides(args.population.as_deref())?)?;
+    let names: std::collections::HashMap<String, String> = plan
+        .secondary
+        .rows
+        .iter()
+        .chain(&plan.tertiary.rows)
+        .map(|r| (r.entry.code.to_string(), r.entry.name.clone()))
+        .collect();
+    let thresholds = [plan.secondary.thresholds.lower, plan.tertiary.thresholds.lower];
+    let credit =
+        format!("{}; 前提: {APPROXIMATIONS}; 医師数は標準化医師数（令和6年1月公表）", ishi_io::shipped::SOURCE_2024);
+    targets_output(
+        args,
+        log,
+        (secondary, tertiary, violations, plan.edition.clone(), plan.national, thresholds, credit),
+        &names,
+    )
+}
+
+type TargetsResult =
+    (Vec<AreaTarget>, Vec<AreaTarget>, Vec<ConsistencyViolation>, RuleEdition, f64, [Option<f64>; 2], String);
+
+fn targets_output(
+    args: &TargetsArgs,
+    log: &Log,
+    (secondary, tertiary, violations, edition, national, thresholds, credit): TargetsResult,
+    names: &std::collections::HashMap<String, String>,
+) -> Result<()> {
     if !violations.is_empty() {
         log.info(format!(
             "P4.4: in {} tertiary areas the secondary targets add up to more than allowed (listed in the output)",
             violations.len()
         ));
     }
-    let p = &plan.edition.plan;
+    let p = &edition.plan;
     let bytes = match args.format {
         StepFormat::Json => json_bytes(&json!({
-            "edition": plan.edition.id,
+            "edition": edition.id,
             "plan_end_year": p.end_year.value,
             "method": format!("{:?}", p.target_method.value).to_lowercase(),
-            "secondary_lower_threshold": plan.secondary.thresholds.lower,
-            "tertiary_lower_threshold": plan.tertiary.thresholds.lower.map(round1),
-            "national_value": round1(plan.national),
-            "approximations": APPROXIMATIONS,
+            "secondary_lower_threshold": thresholds[0].map(round1),
+            "tertiary_lower_threshold": thresholds[1].map(round1),
+            "national_value": round1(national),
+            "source": credit,
             "tertiary": tertiary.iter().map(target_json).collect::<Vec<_>>(),
             "secondary": secondary.iter().map(target_json).collect::<Vec<_>>(),
             "consistency": violations.iter().map(violation_json).collect::<Vec<_>>(),
@@ -61,24 +152,16 @@ pub fn targets(args: &TargetsArgs, log: &Log) -> Result<()> {
             ishi_io::export::csv_with_bom(&headers, rows)
         }
         StepFormat::Table => {
-            let names: std::collections::HashMap<&str, &str> = plan
-                .secondary
-                .rows
-                .iter()
-                .chain(&plan.tertiary.rows)
-                .map(|r| (r.entry.code.as_str(), r.entry.name.as_str()))
-                .collect();
             let mut title = vec![
-                format!("目標医師数 — {}（計画終了 {}年）", plan.edition.name, p.end_year.value),
+                format!("目標医師数 — {}（計画終了 {}年）", edition.name, p.end_year.value),
                 format!("方式: {}", p.target_method.source),
                 format!(
                     "下位基準: 二次医療圏 {} ／ 三次医療圏 {:.1}; 全国値 {:.1}",
-                    plan.secondary.thresholds.lower.map_or("—".into(), |v| format!("{v:.1}")),
-                    plan.tertiary.thresholds.lower.unwrap_or(f64::NAN),
-                    plan.national
+                    thresholds[0].map_or("—".into(), |v| format!("{v:.1}")),
+                    thresholds[1].unwrap_or(f64::NAN),
+                    national
                 ),
-                format!("前提: {APPROXIMATIONS}"),
-                "医師数は標準化医師数（令和6年1月公表）".to_string(),
+                credit.clone(),
             ];
             if violations.is_empty() {
                 title.push("P4.4 三次医療圏内の整合: 問題なし".into());
@@ -97,7 +180,7 @@ pub fn targets(args: &TargetsArgs, log: &Log) -> Result<()> {
                 .map(|t| {
                     vec![
                         t.code.to_string(),
-                        names.get(t.code.as_str()).copied().unwrap_or("").to_string(),
+                        names.get(t.code.as_str()).cloned().unwrap_or_default(),
                         t.designation.as_ja().into(),
                         format!("{:.1}", t.current),
                         format!("{:.1}", t.target),

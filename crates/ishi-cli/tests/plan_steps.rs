@@ -488,3 +488,41 @@ fn plan_steps_snapshots() {
     let certify = stdout(&ishi(&["plan", "certify", "--history", &ex("work_history.csv"), "--date", "2026-11-21"]));
     insta::assert_snapshot!("certify_examples_table", certify);
 }
+
+#[test]
+fn p4_4_targets_cli_checks_the_seed_f_prefecture() {
+    let ex = |f: &str| repo_file(&format!("examples/plan/{f}"));
+    let (areas, tertiary, set) = (ex("targets_f_areas.csv"), ex("targets_f_tertiary.csv"), ex("targets_f_set.csv"));
+    // ㋔ 4700 + ㋕ 2200 + ㋖ 2600 + ㋗ 500 = 10000 ≤ F県's current 10000 (医師多数三次医療圏).
+    let v =
+        json_value(&["plan", "targets", "--areas", &areas, "--tertiary", &tertiary, "--set", &set, "--format", "json"]);
+    assert_eq!(v["consistency"], serde_json::json!([]));
+    let ka = v["secondary"].as_array().unwrap().iter().find(|t| t["area_code"] == "カ").unwrap().clone();
+    assert_eq!((ka["target"].as_f64(), ka["additional"].as_f64()), (Some(2200.0), Some(200.0)));
+    // ㋕ 2300: Σ = 10100 > 10000, and the areas above their current counts are named.
+    let dir = tempfile::tempdir().unwrap();
+    let more = write(dir.path(), "set.csv", &std::fs::read_to_string(&set).unwrap().replace("2200", "2300"));
+    let v = json_value(&[
+        "plan",
+        "targets",
+        "--areas",
+        &areas,
+        "--tertiary",
+        &tertiary,
+        "--set",
+        &more,
+        "--format",
+        "json",
+    ]);
+    let c = &v["consistency"][0];
+    assert_eq!(
+        (c["tertiary_code"].as_str(), c["sum"].as_f64(), c["limit"].as_f64()),
+        (Some("F"), Some(10100.0), Some(10000.0))
+    );
+    assert_eq!(c["areas"], serde_json::json!(["カ", "キ"]));
+    let bad = write(dir.path(), "areas.csv", &std::fs::read_to_string(&areas).unwrap().replace("294118", "0"));
+    refused(
+        &["plan", "targets", "--areas", &bad, "--tertiary", &tertiary],
+        &["areas.csv: row 5, column population_end, value \"0\""],
+    );
+}

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use ishi_plan::dispatch::{DispatchArea, DispatchKind, MAX_COST, PairCost};
 use ishi_plan::policy::{DistrictBasis, ScarceDistrict, SecondaryStatus, TertiaryStatus};
+use ishi_plan::target::TargetInput;
 use ishi_plan::{AreaCode, Designation};
 
 use crate::error::InputError;
@@ -117,6 +118,44 @@ pub fn read_area_values(sheet: &Sheet, value_column: &'static str) -> Result<Vec
         let code = area_code(row, code_c)?;
         no_duplicate(&mut seen, row, code_c, &code)?;
         out.push((code, row.non_negative(value_c)?));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Columns of the areas file of `ishi plan targets --areas` (the tertiary file has `tertiary_code` first
+/// and no second code).
+pub const TARGET_AREA_COLUMNS: [&str; 7] =
+    ["area_code", "tertiary_code", "designation", "current", "index", "population_end", "ratio_end"];
+pub const TARGET_TERTIARY_COLUMNS: [&str; 6] =
+    ["tertiary_code", "designation", "current", "index", "population_end", "ratio_end"];
+
+/// Areas for P4 from a file: code (and tertiary code for secondary areas), decided designation, current
+/// physicians, index at plan start, population and 標準化受療率比 at plan end.
+pub fn read_target_areas(sheet: &Sheet, secondary: bool) -> Result<Vec<(Option<AreaCode>, TargetInput)>, InputError> {
+    let names: &[&'static str] = if secondary { &TARGET_AREA_COLUMNS } else { &TARGET_TERTIARY_COLUMNS };
+    let cols = sheet.columns(names, &[])?;
+    let c = |n| cols.get(n).expect("required");
+    let code_col = c(names[0]);
+    let mut seen = HashMap::new();
+    let mut out = vec![];
+    sheet.for_each_row(|row| {
+        let code = area_code(row, code_col)?;
+        no_duplicate(&mut seen, row, code_col, &code)?;
+        let tertiary = if secondary { Some(area_code(row, c("tertiary_code"))?) } else { None };
+        let positive = |name| -> Result<f64, InputError> {
+            let v = row.non_negative(c(name))?;
+            if v > 0.0 { Ok(v) } else { Err(row.error(c(name), "must be above 0")) }
+        };
+        let input = TargetInput::new(
+            code,
+            designation(row, c("designation"))?,
+            row.non_negative(c("current"))?,
+            row.non_negative(c("index"))?,
+            positive("population_end")?,
+            positive("ratio_end")?,
+        );
+        out.push((tertiary, input));
         Ok(())
     })?;
     Ok(out)
