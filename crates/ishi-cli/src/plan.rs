@@ -278,7 +278,9 @@ pub fn population(args: &crate::cli::PopulationArgs, log: &Log) -> Result<()> {
     let now = shipped_area_population_2025();
     let projections = shipped_area_projection();
     let years = [2026u16, 2029, 2036];
-    let rows: Vec<(String, String, Option<f64>, Vec<Option<f64>>)> = areas
+    // (code, name, population 2025, projection at `years`)
+    type Row = (String, String, Option<f64>, Vec<Option<f64>>);
+    let rows: Vec<Row> = areas
         .iter()
         .map(|a| {
             let total = now.iter().find(|p| p.code == a.code).map(|p| p.total());

@@ -28,10 +28,7 @@ fn overrides(path: Option<&std::path::Path>) -> Result<PopulationOverrides> {
 
 /// Targets of areas read from files (`--areas`, `--tertiary`): thresholds from the edition, or from the
 /// files' own indexes in rank mode.
-fn targets_from_files(
-    args: &TargetsArgs,
-    set: &[(AreaCode, f64)],
-) -> Result<(Vec<AreaTarget>, Vec<AreaTarget>, Vec<ConsistencyViolation>, RuleEdition, f64, [Option<f64>; 2], String)> {
+fn targets_from_files(args: &TargetsArgs, set: &[(AreaCode, f64)]) -> Result<TargetsReport> {
     let (Some(areas_path), Some(tertiary_path)) = (&args.areas, &args.tertiary) else {
         bail!("--areas needs --tertiary")
     };
@@ -78,7 +75,15 @@ fn targets_from_files(
         .collect();
     let violations = check_tertiary_consistency(&totals, &pairs)?;
     let credit = format!("入力: {} ／ {}", areas_path.display(), tertiary_path.display());
-    Ok((sec_targets, ter_targets, violations, edition, national, thresholds, credit))
+    Ok(TargetsReport {
+        secondary: sec_targets,
+        tertiary: ter_targets,
+        violations,
+        edition,
+        national,
+        thresholds,
+        credit,
+    })
 }
 
 /// `ishi plan targets`.
@@ -105,20 +110,38 @@ pub fn targets(args: &TargetsArgs, log: &Log) -> Result<()> {
     targets_output(
         args,
         log,
-        (secondary, tertiary, violations, plan.edition.clone(), plan.national, thresholds, credit),
+        TargetsReport {
+            secondary,
+            tertiary,
+            violations,
+            edition: plan.edition.clone(),
+            national: plan.national,
+            thresholds,
+            credit,
+        },
         &names,
     )
 }
 
-type TargetsResult =
-    (Vec<AreaTarget>, Vec<AreaTarget>, Vec<ConsistencyViolation>, RuleEdition, f64, [Option<f64>; 2], String);
+/// The targets of one run and what they were measured against.
+struct TargetsReport {
+    secondary: Vec<AreaTarget>,
+    tertiary: Vec<AreaTarget>,
+    violations: Vec<ConsistencyViolation>,
+    edition: RuleEdition,
+    national: f64,
+    /// Lower thresholds (secondary, tertiary).
+    thresholds: [Option<f64>; 2],
+    credit: String,
+}
 
 fn targets_output(
     args: &TargetsArgs,
     log: &Log,
-    (secondary, tertiary, violations, edition, national, thresholds, credit): TargetsResult,
+    report: TargetsReport,
     names: &std::collections::HashMap<String, String>,
 ) -> Result<()> {
+    let TargetsReport { secondary, tertiary, violations, edition, national, thresholds, credit } = report;
     if !violations.is_empty() {
         log.info(format!(
             "P4.4: in {} tertiary areas the secondary targets add up to more than allowed (listed in the output)",
