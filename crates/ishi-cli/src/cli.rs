@@ -21,7 +21,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 医師確保計画: the index and the designation of areas.
+    /// 医師確保計画: index, designation, targets, the future, policy, dispatch, 大臣認定, plan editions.
     #[command(subcommand)]
     Plan(PlanCommand),
     /// 専門医更新: evaluate renewals, plan what is left, review a membership, produce the forms.

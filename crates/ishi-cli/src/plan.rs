@@ -200,6 +200,16 @@ pub fn edition(args: &EditionArgs) -> Result<()> {
     let e = RuleEdition::builtin(&args.edition)?;
     let mut out =
         format!("ルール版 {} — {}（{} から）\n出典: {}\n\n", e.id, e.name, e.effective_from.wareki(), e.source);
+    let plan = &e.plan;
+    out += &format!(
+        "plan: {}〜{}年度, 将来時点 {}年, 目標医師数の方式 {:?}\n  出典: {}\n  出典: {}\n",
+        plan.start_year.value,
+        plan.end_year.value,
+        plan.future_year.value,
+        plan.target_method.value,
+        plan.end_year.source,
+        plan.target_method.source
+    );
     out += &format!(
         "index.per_population = {}\n  出典: {}\n",
         e.index.per_population.value, e.index.per_population.source
