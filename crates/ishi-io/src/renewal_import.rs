@@ -22,8 +22,7 @@
 //! grouped with a counting sort. Evidence and duplicates are compared per specialist, exactly, on
 //! the normalized text (a hash only finds the candidates).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::Path;
 
@@ -33,6 +32,9 @@ use ishi_renewal::{Activity, ActivityKind, DeferralReason, EvidenceId, KindError
 use crate::error::{InputError, IoError};
 use crate::sheet::{Row, Sheet};
 use crate::text::{normalize, parse_number};
+
+/// The most ledger rows reserved up front from a file's estimated size (see `read_grouped`).
+const MAX_ROWS_RESERVED: usize = 1 << 24;
 
 /// Required columns of the roster.
 pub const SPECIALIST_COLUMNS: [&str; 6] =
@@ -120,7 +122,56 @@ pub fn read_specialists(sheet: &Sheet) -> Result<Vec<Specialist>, InputError> {
 
 struct Roster {
     specialists: Vec<Specialist>,
-    index: FastMap<String, u32>,
+    index: RosterIndex,
+}
+
+/// The roster's positions by specialist id: open addressing, keyed by a hash of the id, the ids
+/// compared in the roster itself (no copy of them is kept: a national roster is 10^5 ids).
+struct RosterIndex {
+    /// Position + 1; 0 for an empty slot. At most half full.
+    slots: Vec<u32>,
+    /// The hash of each specialist's id, by position.
+    hashes: Vec<u64>,
+}
+
+impl RosterIndex {
+    fn with_capacity(specialists: usize) -> Self {
+        let size = (specialists * 2).next_power_of_two().max(16);
+        Self { slots: vec![0; size], hashes: Vec::with_capacity(specialists) }
+    }
+
+    /// The position of the specialist with this `id` (NFKC-normalized) and `hash` ([`text_hash`]).
+    fn find(&self, hash: u64, id: &str, specialists: &[Specialist]) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut at = slot_of(hash, self.slots.len());
+        loop {
+            match self.slots[at] {
+                0 => return None,
+                p if self.hashes[p as usize - 1] == hash && specialists[p as usize - 1].id == id => return Some(p - 1),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    /// Adds the next specialist of the roster (not in it yet), whose id has this hash.
+    fn push(&mut self, hash: u64) {
+        self.hashes.push(hash);
+        if self.hashes.len() * 2 > self.slots.len() {
+            self.slots = vec![0; self.slots.len() * 2];
+            (0..self.hashes.len()).for_each(|p| self.place(p));
+        } else {
+            self.place(self.hashes.len() - 1);
+        }
+    }
+
+    fn place(&mut self, position: usize) {
+        let mask = self.slots.len() - 1;
+        let mut at = slot_of(self.hashes[position], self.slots.len());
+        while self.slots[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = position as u32 + 1;
+    }
 }
 
 fn read_roster(sheet: &Sheet) -> Result<Roster, InputError> {
@@ -130,16 +181,23 @@ fn read_roster(sheet: &Sheet) -> Result<Roster, InputError> {
         (c("specialist_id"), c("name"), c("renewals_completed"), c("renewal_fiscal_year"));
     let (start_c, end_c) = (c("period_start"), c("period_end"));
     let (ext_c, deferral_c) = (cols.get("extensions"), cols.get("deferral"));
-    let mut specialists = vec![];
-    let mut index = FastMap::default();
-    let mut first_row: Vec<usize> = vec![];
+    // Sized up front (growing copies and rehashes), but not beyond a national roster: the hint of a
+    // file of blank lines is large.
+    let hint = sheet.rows_hint().min(1 << 20);
+    let mut specialists = Vec::with_capacity(hint);
+    let mut index = RosterIndex::with_capacity(hint);
+    let mut first_row: Vec<usize> = Vec::with_capacity(hint);
     sheet.for_each_row(|row| {
-        let id = row.required_text(id_c)?.into_owned();
-        if let Some(&earlier) = index.get(&id) {
+        let id = row.required_text(id_c)?;
+        let hash = text_hash(id.as_bytes());
+        if let Some(earlier) = index.find(hash, &id, &specialists) {
             let first = first_row[earlier as usize];
             return Err(row.error(id_c, format!("duplicate specialist_id: already on row {first}")));
         }
-        let at = u32::try_from(specialists.len()).map_err(|_| row.error(id_c, "too many specialists"))?;
+        // Positions are kept as `u32`, plus one in the index.
+        if u32::try_from(specialists.len() + 1).is_err() {
+            return Err(row.error(id_c, "too many specialists"));
+        }
         let name = row.raw(name_c).trim().to_string();
         let renewals_completed = whole_number(row, renewals_c)?
             .ok_or_else(|| row.error(renewals_c, "a whole number is required (0 for a first renewal)"))?;
@@ -182,10 +240,10 @@ fn read_roster(sheet: &Sheet) -> Result<Roster, InputError> {
             }
             None => None,
         };
-        index.insert(id.clone(), at);
+        index.push(hash);
         first_row.push(row.number);
         specialists.push(Specialist {
-            id,
+            id: id.into_owned(),
             name,
             renewals_completed,
             renewal_fiscal_year,
@@ -257,14 +315,23 @@ fn parse_date(t: &str) -> Option<CalendarDate> {
 /// For text shaped exactly `dddd-dd-dd` or `dddd/dd/dd`: the date, or `None` when it is not on the
 /// calendar. `None` (outer) for any other shape.
 fn ymd(t: &str) -> Option<Option<CalendarDate>> {
-    let b = t.as_bytes();
-    if b.len() != 10 || !matches!(b[4], b'-' | b'/') || !matches!(b[7], b'-' | b'/') {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    let b: &[u8; 10] = t.as_bytes().try_into().ok()?;
+    if !matches!(b[4], b'-' | b'/') || !matches!(b[7], b'-' | b'/') {
         return None;
     }
-    let d = |i: usize| b[i].wrapping_sub(b'0');
-    if ![0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| d(i) < 10) {
+    // All ten bytes as two overlapping words, the separators made `0`: each byte must be a digit,
+    // 0x30–0x39 (high nibble 3, and still 3 after adding 6; no carry between bytes).
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let separators = 0xFF << 32 | 0xFF << 56;
+    let head = word(0) & !separators | ZEROS & separators;
+    let tail = word(2) & !(separators >> 16) | ZEROS & (separators >> 16);
+    let digits = |w: u64| w & HIGH_NIBBLES == ZEROS && (w + 0x0606_0606_0606_0606) & HIGH_NIBBLES == ZEROS;
+    if !digits(head) || !digits(tail) {
         return None;
     }
+    let d = |i: usize| b[i] - b'0';
     let year = d(0) as i32 * 1000 + d(1) as i32 * 100 + d(2) as i32 * 10 + d(3) as i32;
     Some(CalendarDate::new(year, d(5) * 10 + d(6), d(8) * 10 + d(9)))
 }
@@ -284,12 +351,13 @@ struct LedgerCols {
     evidence: usize,
 }
 
-/// Where a row's normalized detail and evidence sit in the arena.
+/// Where a row's normalized detail and evidence sit in the arena, and the hash of the evidence.
 #[derive(Clone, Copy)]
 struct Span {
     start: usize,
     detail_len: u32,
     evidence_len: u32,
+    evidence_hash: u64,
 }
 
 impl Span {
@@ -367,10 +435,10 @@ impl<'a> Owners<'a> {
             return Ok(owner);
         }
         let id = row.required_text(col)?;
-        let owner = *self
+        let owner = self
             .roster
             .index
-            .get(id.as_ref())
+            .find(text_hash(id.as_bytes()), &id, &self.roster.specialists)
             .ok_or_else(|| row.error(col, format!("specialist_id is not in the roster ({})", self.roster_file)))?;
         self.last_id.clear();
         self.last_id.push_str(raw);
@@ -394,8 +462,10 @@ fn read_grouped(
     keep: bool,
 ) -> Result<Option<LedgerRead>, InputError> {
     let n = roster.specialists.len();
-    // Sized up front: growing by doubling would copy and fault in a national ledger twice over.
-    let hint = sheet.rows_hint();
+    // Sized up front: growing by doubling would copy and fault in a national ledger twice over. The
+    // hint of a file read in pieces is an estimate from its first piece (blank lines there would inflate
+    // it), so it is capped: beyond 16M rows the vectors grow as usual.
+    let hint = sheet.rows_hint().min(MAX_ROWS_RESERVED);
     let mut activities: Vec<Activity> = Vec::with_capacity(hint);
     let mut texts = if keep { Vec::with_capacity(hint) } else { vec![] };
     // Runs of rows: (specialist, first activity).
@@ -466,7 +536,7 @@ fn read_any_order(
     cols: &LedgerCols,
     keep: bool,
 ) -> Result<LedgerRead, InputError> {
-    let hint = sheet.rows_hint();
+    let hint = sheet.rows_hint().min(MAX_ROWS_RESERVED);
     let mut activities: Vec<Activity> = Vec::with_capacity(hint);
     let mut owner_of: Vec<u32> = Vec::with_capacity(hint);
     let mut texts = if keep { Vec::with_capacity(hint) } else { vec![] };
@@ -523,9 +593,9 @@ struct Run {
     /// Hash of everything that makes two rows the same activity ([`same_activity`]).
     hashes: Vec<u64>,
     arena: Vec<u8>,
-    /// The first row of each evidence hash, of each activity hash (reused from run to run).
-    first_evidence: FastMap<u64, u32>,
-    first_of: FastMap<u64, u32>,
+    /// Rows by evidence, rows by hash (reused from run to run).
+    evidence_slots: Slots,
+    hash_slots: Slots,
     by_hash: Vec<(u64, u32)>,
 }
 
@@ -545,10 +615,9 @@ impl Run {
         let spans = &self.spans[from..from + activities.len()];
         let hashes = &self.hashes[from..from + activities.len()];
         let arena = &self.arena;
-        // Evidence by the hash of its whole text: the first row with it, or on a collision of hashes
-        // (text compared in full), the earlier rows searched. Maps reused from run to run.
-        let first_evidence = &mut self.first_evidence;
-        first_evidence.clear();
+        // Evidence by its whole text (the hash only finds the candidates): the first row with it.
+        let slots = &mut self.evidence_slots;
+        slots.reset(activities.len());
         let mut count = 0u32;
         for k in 0..activities.len() {
             let span = spans[k];
@@ -556,27 +625,12 @@ impl Run {
                 continue;
             }
             let text = span.evidence(arena);
-            let mut h = FxHasher::default();
-            h.write(text);
-            let id = match first_evidence.entry(h.finish()) {
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(k as u32);
+            let same = |j: usize| spans[j].evidence_hash == span.evidence_hash && spans[j].evidence(arena) == text;
+            let id = match slots.find_or_insert(span.evidence_hash, k, same) {
+                Some(first) => activities[first].evidence.expect("interned").0,
+                None => {
                     count += 1;
                     count - 1
-                }
-                std::collections::hash_map::Entry::Occupied(e) => {
-                    let first = *e.get() as usize;
-                    if spans[first].evidence(arena) == text {
-                        activities[first].evidence.expect("interned").0
-                    } else {
-                        match (0..k).find(|&j| spans[j].evidence_len > 0 && spans[j].evidence(arena) == text) {
-                            Some(j) => activities[j].evidence.expect("interned").0,
-                            None => {
-                                count += 1;
-                                count - 1
-                            }
-                        }
-                    }
                 }
             };
             activities[k].evidence = Some(EvidenceId(id));
@@ -584,9 +638,9 @@ impl Run {
         // Duplicates are rare: rows are first only checked for a repeated hash; should one be
         // found, rows with equal hashes are put side by side (in ledger order within a hash), then
         // compared.
-        let first_of = &mut self.first_of;
-        first_of.clear();
-        if hashes.iter().enumerate().all(|(k, &h)| first_of.insert(h, k as u32).is_none()) {
+        let slots = &mut self.hash_slots;
+        slots.reset(hashes.len());
+        if (0..hashes.len()).all(|k| slots.find_or_insert(hashes[k], k, |j| hashes[j] == hashes[k]).is_none()) {
             return;
         }
         let by_hash = &mut self.by_hash;
@@ -614,6 +668,47 @@ impl Run {
     }
 }
 
+/// The first slot to look at for `hash` in a table of `size` slots (a power of two): the top bits,
+/// the best mixed by [`FxHasher::finish`].
+#[inline]
+fn slot_of(hash: u64, size: usize) -> usize {
+    (hash >> (64 - size.trailing_zeros())) as usize
+}
+
+/// A set of rows of one run by a hash of theirs: open addressing in a table twice the size of the
+/// run, emptied for each run. Cheaper than a map per row, and a run is checked in one go.
+#[derive(Default)]
+struct Slots {
+    /// Row + 1; 0 for an empty slot.
+    slots: Vec<u32>,
+}
+
+impl Slots {
+    fn reset(&mut self, rows: usize) {
+        let size = (rows * 2).next_power_of_two().max(16);
+        self.slots.clear();
+        self.slots.resize(size, 0);
+    }
+
+    /// The first row in the set for which `same` holds (rows with the same key have the same
+    /// `hash`), or `None` when there is none, and then `row` is added.
+    #[inline]
+    fn find_or_insert(&mut self, hash: u64, row: usize, same: impl Fn(usize) -> bool) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut at = slot_of(hash, self.slots.len());
+        loop {
+            match self.slots[at] {
+                0 => {
+                    self.slots[at] = row as u32 + 1;
+                    return None;
+                }
+                r if same(r as usize - 1) => return Some(r as usize - 1),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+}
+
 /// Two rows of one specialist are the same activity when every field is equal, text after NFKC.
 fn same_activity(a: (&Activity, Span), b: (&Activity, Span), arena: &[u8]) -> bool {
     let ((a, sa), (b, sb)) = (a, b);
@@ -627,24 +722,39 @@ fn same_activity(a: (&Activity, Span), b: (&Activity, Span), arena: &[u8]) -> bo
         && sa.evidence(arena) == sb.evidence(arena)
 }
 
-/// A hash of what [`same_activity`] compares, in constant time: of the texts only their length and
-/// their first and last eight bytes (it only finds candidates; they are then compared in full).
-fn activity_hash(a: &Activity, detail: &[u8], evidence: &[u8]) -> u64 {
+/// A hash of what [`same_activity`] compares, the texts by their hashes ([`text_hash`]).
+fn activity_hash(a: &Activity, detail_hash: u64, evidence_hash: u64) -> u64 {
     let mut h = FxHasher::default();
     let date = (a.date.year() as u32 as u64) << 16 | (a.date.month() as u64) << 8 | a.date.day() as u64;
     let flags = (a.role as u64) | (a.approved as u64) << 1 | (a.e_learning as u64) << 2;
     h.add(date | flags << 48);
     a.kind.hash(&mut h);
     h.add(a.quantity.to_bits());
-    let word = |bytes: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(w)
-    };
-    for text in [detail, evidence] {
-        let (head, tail) = (&text[..text.len().min(8)], &text[text.len().saturating_sub(8)..]);
-        h.add(word(head) ^ text.len() as u64);
-        h.add(word(tail));
+    h.add(detail_hash);
+    h.add(evidence_hash);
+    h.finish()
+}
+
+/// A hash of a text, eight bytes at a time; the last bytes are read as whole words that overlap
+/// those before (the length is hashed too, so texts of different lengths stay apart).
+#[inline]
+fn text_hash(text: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    let n = text.len();
+    let word = |at: usize| u64::from_le_bytes(text[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| u64::from(u32::from_le_bytes(text[at..at + 4].try_into().expect("4 bytes")));
+    h.add(n as u64);
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 < n {
+            h.add(word(at));
+            at += 8;
+        }
+        h.add(word(n - 8));
+    } else if n >= 4 {
+        h.add(half(0) | half(n - 4) << 32);
+    } else if n > 0 {
+        h.add(u64::from(text[0]) | u64::from(text[n / 2]) << 8 | u64::from(text[n - 1]) << 16);
     }
     h.finish()
 }
@@ -699,21 +809,23 @@ fn ledger_row(row: &Row, c: &LedgerCols, arena: &mut Vec<u8>) -> Result<(Activit
     }
     let evidence = row.text(c.evidence);
     let len = |t: &str, col| u32::try_from(t.len()).map_err(|_| row.error(col, "the text is too long"));
-    let span =
-        Span { start: arena.len(), detail_len: len(&detail, c.detail)?, evidence_len: len(&evidence, c.evidence)? };
+    let span = Span {
+        start: arena.len(),
+        detail_len: len(&detail, c.detail)?,
+        evidence_len: len(&evidence, c.evidence)?,
+        evidence_hash: text_hash(evidence.as_bytes()),
+    };
     arena.extend_from_slice(detail.as_bytes());
     arena.extend_from_slice(evidence.as_bytes());
     let activity = Activity { row: number, date, kind, quantity, role, approved, e_learning, evidence: None };
-    let hash = activity_hash(&activity, detail.as_bytes(), evidence.as_bytes());
+    let hash = activity_hash(&activity, text_hash(detail.as_bytes()), span.evidence_hash);
     Ok((activity, span, hash))
 }
 
 fn quantity(row: &Row, col: usize, kind: ActivityKind) -> Result<f64, InputError> {
     let measure = kind.measure();
-    // The common case, a plain whole number as written.
-    let raw = row.raw(col).as_bytes();
-    if (1..=15).contains(&raw.len()) && raw.iter().all(|b| b.is_ascii_digit()) {
-        let q = raw.iter().fold(0u64, |v, b| v * 10 + u64::from(b - b'0')) as f64;
+    // The common case, a plain number as written.
+    if let Some(q) = plain_decimal(row.raw(col).as_bytes()) {
         measure.check(q).map_err(|problem| row.error(col, problem))?;
         return Ok(q);
     }
@@ -736,12 +848,46 @@ fn quantity(row: &Row, col: usize, kind: ActivityKind) -> Result<f64, InputError
     Ok(q)
 }
 
+/// A number written plainly, `123` or `1.5`: digits, at most one `.` with digits on both sides, 15
+/// digits at most. Read exactly as [`parse_number`] reads it: the digits as a whole number (exact
+/// below 2^53), divided by a power of ten (exact up to 10^22), is one correctly rounded operation,
+/// as `f64::from_str` rounds. `None` for anything else.
+#[inline]
+fn plain_decimal(raw: &[u8]) -> Option<f64> {
+    const POWERS: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    if raw.is_empty() || raw.len() > 16 {
+        return None;
+    }
+    let (mut digits, mut value, mut point) = (0usize, 0u64, None);
+    for (i, &b) in raw.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                value = value * 10 + u64::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if point.is_none() && i > 0 && i + 1 < raw.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if digits > 15 {
+        return None;
+    }
+    Some(match point {
+        None => value as f64,
+        Some(at) => value as f64 / POWERS[raw.len() - 1 - at],
+    })
+}
+
 /// `true`/`false`, `1`/`0`, `yes`/`no` in any case (after NFKC); empty gives `default`.
 fn flag(row: &Row, col: usize, default: bool) -> Result<bool, InputError> {
-    match row.raw(col) {
-        "" => return Ok(default),
-        "true" | "TRUE" | "1" => return Ok(true),
-        "false" | "FALSE" | "0" => return Ok(false),
+    // The common spellings, as written.
+    let raw = row.raw(col).as_bytes();
+    match raw.len() {
+        0 => return Ok(default),
+        1 if raw[0] == b'1' => return Ok(true),
+        1 if raw[0] == b'0' => return Ok(false),
+        4 if raw == b"true" || raw == b"TRUE" => return Ok(true),
+        5 if raw == b"false" || raw == b"FALSE" => return Ok(false),
         _ => {}
     }
     let t = row.text(col);
@@ -773,8 +919,6 @@ fn row_as_written(sheet: &Sheet, number: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 // A fast hash for short keys (ids, evidence names): FxHash with a final mix. Inputs are local files,
 // so resistance to crafted collisions (SipHash, the default) buys nothing and costs time per row.
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 #[derive(Default, Clone, Copy)]
 struct FxHasher {
@@ -837,9 +981,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn x2_plain_decimals_read_as_parse_number_reads_them() {
+        let mut cases: Vec<String> =
+            ["0", "1", "1.5", "007", "0.1", "0.3", "2.675", "123456789012345", "12345678901234.5"]
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+        cases.extend((0..20_000u64).map(|i| {
+            let digits = (i * 7_919 % 1_000_000_007).to_string();
+            let at = (i as usize) % digits.len();
+            if at == 0 { digits } else { format!("{}.{}", &digits[..at], &digits[at..]) }
+        }));
+        cases.extend((0..15).map(|k| format!("0.{}1", "0".repeat(k))));
+        for t in &cases {
+            // Too long for the fast path is left to `parse_number`.
+            if t.len() <= 16 {
+                assert_eq!(plain_decimal(t.as_bytes()), parse_number(t), "{t}");
+            } else {
+                assert_eq!(plain_decimal(t.as_bytes()), None, "{t}");
+            }
+        }
+        for t in ["", ".", ".5", "5.", "1.2.3", "1e3", "-1", "+1", "1,5", " 1", "1234567890123456", "１"] {
+            assert_eq!(plain_decimal(t.as_bytes()), None, "{t}");
+        }
+    }
+
+    #[test]
     fn x2_dates_fast_path_agrees_with_the_calendar() {
         for t in ["2024-02-29", "2023-02-29", "2023/02/28", "2024-13-01", "2021-6-1", "0000-01-01", "2024-04-31"] {
             assert_eq!(parse_date(t), CalendarDate::parse(t), "{t}");
+        }
+        // Every byte of the shape replaced by every other: a digit or not, a separator or not.
+        let shape = *b"2024-02-29";
+        for at in 0..shape.len() {
+            for byte in 0..=0x7Fu8 {
+                let mut t = shape;
+                t[at] = byte;
+                let t = std::str::from_utf8(&t).expect("ASCII");
+                let is_digit = |i: usize| t.as_bytes()[i].is_ascii_digit();
+                let shaped = [0, 1, 2, 3, 5, 6, 8, 9].into_iter().all(is_digit)
+                    && [4, 7].into_iter().all(|i| matches!(t.as_bytes()[i], b'-' | b'/'));
+                assert_eq!(ymd(t).is_some(), shaped, "{t:?}");
+                if shaped {
+                    assert_eq!(parse_date(t), CalendarDate::parse(t), "{t}");
+                }
+            }
         }
     }
 }

@@ -119,7 +119,13 @@ impl<'a> Row<'a> {
     }
 
     /// True when every field is blank (such rows are skipped).
+    #[inline]
     fn is_blank(&self) -> bool {
+        // Most rows start with a visible ASCII character.
+        !self.raw(0).as_bytes().first().is_some_and(|b| (0x21..0x7F).contains(b)) && self.is_blank_field_by_field()
+    }
+
+    fn is_blank_field_by_field(&self) -> bool {
         let blank =
             |s: &str| s.bytes().all(|b| matches!(b, b' ' | b'\t'..=b'\r')) || (!s.is_ascii() && s.trim().is_empty());
         (0..self.len()).all(|c| blank(self.raw(c)))
@@ -291,9 +297,9 @@ impl Sheet {
         more: bool,
         each: &mut impl FnMut(&Row) -> Result<(), InputError>,
     ) -> Result<(usize, usize), InputError> {
-        let mut scanner = Scanner::default();
+        let mut scanner = Scanner::new(text);
         while pos < text.len() {
-            let scanned = scanner.record(text, pos, more).map_err(|e| {
+            let scanned = scanner.record(pos, more).map_err(|e| {
                 InputError::at(&self.file, number, "(row)", &e.shown, format!("not valid CSV: {}", e.problem))
             })?;
             let Scanned::Record(fields, next) = scanned else { break };
@@ -419,13 +425,13 @@ fn parse_header(file: &str, text: &str, more: bool) -> Result<Option<Header>, In
     if !more && text[pos..].trim().is_empty() {
         return Err(InputError::file(file, "the file is empty (no header row)"));
     }
-    let mut scanner = Scanner::default();
+    let mut scanner = Scanner::new(text);
     let mut row = 1;
     loop {
         if pos >= text.len() {
             return Ok(None);
         }
-        let scanned = scanner.record(text, pos, more).map_err(|e| {
+        let scanned = scanner.record(pos, more).map_err(|e| {
             InputError::at(file, row, "(header)", &e.shown, format!("cannot read the header: {}", e.problem))
         })?;
         let Scanned::Record(fields, next) = scanned else { return Ok(None) };
@@ -450,12 +456,16 @@ struct ScanError {
 }
 
 /// Splits CSV text into records, reusing its buffers from one record to the next.
-#[derive(Default)]
 struct Scanner<'t> {
+    text: &'t str,
     /// Fields of a record without quotes, borrowed from the text.
     fields: Vec<&'t str>,
     /// Fields of a record with quotes, unescaped.
     quoted: Vec<String>,
+    /// The special bytes ([`block_mask`]) of the 64 from `block` not yet looked at, kept
+    /// from one record to the next: most records end inside a block.
+    block: usize,
+    bits: u64,
 }
 
 const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -468,26 +478,35 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
     !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
-/// The high bit of each byte of `word` below `,` (0x2C): the special bytes `,` `"` `\n` `\r`, and a
-/// few others (space, which is masked out, tab, `!` `#`…`+`) that are passed over. Exact: no carry
-/// between bytes.
+/// One bit per byte of the 64 from `at` (bit `k` for byte `at + k`) that is special: `,` `"` `\n`
+/// `\r`. None past the end of `bytes`. Written so that the compiler compares sixteen bytes at once.
 #[inline]
-fn bytes_below_comma(word: u64) -> u64 {
-    !(((word & LOW7) + ONES * (0x80 - 0x2D)) | word) & !LOW7
-}
-
-/// Eight bytes from `at`, padded past the end with 0xFF (never special, nor below `,`).
-#[inline]
-fn word_at(bytes: &[u8], at: usize) -> u64 {
-    match bytes.get(at..at + 8) {
-        Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("8 bytes")),
+fn block_mask(bytes: &[u8], at: usize) -> u64 {
+    let mut padded = [0u8; 64];
+    let block: &[u8; 64] = match bytes.get(at..at + 64) {
+        Some(block) => block.try_into().expect("64 bytes"),
         None => {
-            let mut padded = [0xFFu8; 8];
             let rest = &bytes[at.min(bytes.len())..];
             padded[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(padded)
+            &padded
         }
+    };
+    let mut flags = [0u8; 64];
+    for (flag, &b) in flags.iter_mut().zip(block) {
+        *flag = u8::from((b == b',') | (b == b'"') | (b == b'\n') | (b == b'\r'));
     }
+    let mut mask = 0;
+    for (k, eight) in flags.chunks_exact(8).enumerate() {
+        mask |= gather_low_bits(u64::from_le_bytes(eight.try_into().expect("8 bytes"))) << (8 * k);
+    }
+    mask
+}
+
+/// Bytes that are each 0 or 1, as eight bits: bit `k` for byte `k`. The multiply moves byte `k`'s
+/// bit to bit 56 + k, and no two products meet there.
+#[inline]
+fn gather_low_bits(word: u64) -> u64 {
+    word.wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// How many `\n` in `bytes`, eight bytes at a time.
@@ -511,47 +530,54 @@ enum Scanned<'s> {
 }
 
 impl<'t> Scanner<'t> {
-    /// The record starting at byte `pos` (`more`: the text is a piece, more follows). Eight bytes at
-    /// a time: one mask of the bytes that may be special per word, then each of them.
-    fn record<'s>(&'s mut self, text: &'t str, pos: usize, more: bool) -> Result<Scanned<'s>, ScanError> {
+    fn new(text: &'t str) -> Self {
+        Self { text, fields: vec![], quoted: vec![], block: 0, bits: block_mask(text.as_bytes(), 0) }
+    }
+
+    /// The record starting at byte `pos` (`more`: the text is a piece, more follows). Sixty-four
+    /// bytes at a time: a mask of the special bytes ([`block_mask`]), then each of them.
+    fn record<'s>(&'s mut self, pos: usize, more: bool) -> Result<Scanned<'s>, ScanError> {
+        let text = self.text;
         let bytes = text.as_bytes();
         self.fields.clear();
+        if (self.block..self.block + 64).contains(&pos) {
+            self.bits &= u64::MAX << (pos - self.block);
+        } else {
+            self.block = pos;
+            self.bits = block_mask(bytes, pos);
+        }
         let mut field_start = pos;
-        let mut base = pos;
         let next = 'record: loop {
-            if base >= bytes.len() {
+            while self.bits != 0 {
+                let i = self.block + self.bits.trailing_zeros() as usize;
+                self.bits &= self.bits - 1;
+                let b = bytes[i];
+                if b == b',' {
+                    self.fields.push(&text[field_start..i]);
+                    field_start = i + 1;
+                } else if b == b'\n' {
+                    self.fields.push(&text[field_start..i]);
+                    break 'record i + 1;
+                } else if b == b'\r' {
+                    if more && i + 1 == bytes.len() {
+                        return Ok(Scanned::Cut);
+                    }
+                    self.fields.push(&text[field_start..i]);
+                    break 'record if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+                } else {
+                    // A quote.
+                    return self.quoted_record(pos, more);
+                }
+            }
+            self.block += 64;
+            if self.block >= bytes.len() {
                 if more {
                     return Ok(Scanned::Cut);
                 }
                 self.fields.push(&text[field_start..]);
                 break bytes.len();
             }
-            let w = word_at(bytes, base);
-            let mut candidates = bytes_below_comma(w) & !bytes_equal(w, b' ');
-            while candidates != 0 {
-                let i = base + (candidates.trailing_zeros() / 8) as usize;
-                candidates &= candidates - 1;
-                match bytes[i] {
-                    b',' => {
-                        self.fields.push(&text[field_start..i]);
-                        field_start = i + 1;
-                    }
-                    b'\n' => {
-                        self.fields.push(&text[field_start..i]);
-                        break 'record i + 1;
-                    }
-                    b'\r' => {
-                        if more && i + 1 == bytes.len() {
-                            return Ok(Scanned::Cut);
-                        }
-                        self.fields.push(&text[field_start..i]);
-                        break 'record if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
-                    }
-                    b'"' => return self.quoted_record(text, pos, more),
-                    _ => {}
-                }
-            }
-            base += 8;
+            self.bits = block_mask(bytes, self.block);
         };
         Ok(Scanned::Record(Fields::Text(&self.fields), next))
     }
@@ -560,7 +586,8 @@ impl<'t> Scanner<'t> {
     /// that starts with `"` runs to the next lone `"` (line breaks and commas included; `""` is one
     /// quote); anything written after the closing quote is kept; a `"` inside an unquoted field is
     /// an ordinary character. A quote never closed is an error (it would swallow the rest of the file).
-    fn quoted_record<'s>(&'s mut self, text: &'t str, pos: usize, more: bool) -> Result<Scanned<'s>, ScanError> {
+    fn quoted_record<'s>(&'s mut self, pos: usize, more: bool) -> Result<Scanned<'s>, ScanError> {
+        let text = self.text;
         #[derive(PartialEq)]
         enum State {
             Start,
@@ -680,11 +707,25 @@ mod tests {
     fn scanner_masks_are_exact() {
         for b in 0..=255u8 {
             let word = u64::from_le_bytes([b'a', b, 0xFF, b, 0, b, b'z', b]);
-            let below: Vec<bool> = (0..8).map(|i| bytes_below_comma(word) >> (8 * i + 7) & 1 == 1).collect();
             let equal: Vec<bool> = (0..8).map(|i| bytes_equal(word, b) >> (8 * i + 7) & 1 == 1).collect();
             for (i, byte) in word.to_le_bytes().into_iter().enumerate() {
-                assert_eq!(below[i], byte < 0x2D, "{byte:#x} below 0x2D");
                 assert_eq!(equal[i], byte == b, "{byte:#x} == {b:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn scanner_block_masks_are_exact() {
+        for bits in 0..=255u64 {
+            let word = (0..8).filter(|k| bits >> k & 1 == 1).fold(0u64, |w, k| w | 1 << (8 * k));
+            assert_eq!(gather_low_bits(word), bits);
+        }
+        let text: Vec<u8> = (0..300u32).map(|i| (i * 37 % 251) as u8).chain(*b",\"\n\r,,").collect();
+        for at in 0..text.len() + 2 {
+            let mask = block_mask(&text, at);
+            for k in 0..64 {
+                let special = text.get(at + k).is_some_and(|b| b",\"\n\r".contains(b));
+                assert_eq!(mask >> k & 1 == 1, special, "byte {} from {at}", at + k);
             }
         }
     }

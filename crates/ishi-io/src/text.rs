@@ -151,41 +151,77 @@ fn trim_ascii(text: &str) -> &str {
 }
 
 /// Text made only of ASCII and [`is_plain_japanese`] characters, read from the UTF-8 bytes (kanji
-/// are three bytes led by E4–E9; kana and punctuation are led by E3).
+/// are three bytes led by E4–E9; kana and punctuation are led by E3). Eight bytes at a time: in valid
+/// UTF-8 only lead bytes (11xxxxxx) decide, so the last word may overlap the one before it.
 fn is_plain_text(text: &str) -> bool {
     let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        // Runs of ASCII eight bytes at a time.
-        while let Some(chunk) = b.get(i..i + 8)
-            && u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & 0x8080_8080_8080_8080 == 0
-        {
-            i += 8;
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    if b.len() < 8 {
+        let short = b.iter().enumerate().fold(0u64, |w, (k, &byte)| w | u64::from(byte) << (8 * k));
+        return is_plain_word(b, short, 0);
+    }
+    let mut at = 0;
+    while at + 8 < b.len() {
+        if !is_plain_word(b, word(at), at) {
+            return false;
         }
-        let Some(&lead) = b.get(i) else { break };
-        match lead {
-            0x00..=0x7F => i += 1,
-            0xE4..=0xE9 => i += 3,
-            0xE3 => match b.get(i + 1..i + 3) {
-                Some(&[b1, b2]) => {
-                    let code = 0x3000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-                    if !char::from_u32(code).is_some_and(is_plain_japanese) {
-                        return false;
-                    }
-                    i += 3;
-                }
-                _ => return false,
-            },
-            _ => return false,
+        at += 8;
+    }
+    is_plain_word(b, word(b.len() - 8), b.len() - 8)
+}
+
+/// [`is_plain_text`] for the lead bytes of `word`, the bytes of `b` from `at` (zeros past its end):
+/// E4–E9 (kanji) pass at once, E3 by [`is_plain_kana_at`], any other fails.
+#[inline(always)]
+fn is_plain_word(b: &[u8], word: u64, at: usize) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let leads = word & (word << 1) & HIGH;
+    // Per byte, no borrow across bytes: the low seven bits at least 0x64 and at most 0x69.
+    let low = word & LOW7;
+    let kanji = ((low | HIGH) - ONES * 0x64) & (ONES * 0xE9 - low) & HIGH;
+    let mut others = leads & !kanji;
+    while others != 0 {
+        // The character's last bytes may be past the word: they are not lead bytes.
+        if !is_plain_kana_at(b, at + (others.trailing_zeros() / 8) as usize) {
+            return false;
         }
+        others &= others - 1;
     }
     true
+}
+
+/// Whether the character at byte `at` is led by E3 and [`is_plain_japanese`] (U+3000–U+30FF, by a
+/// table).
+#[inline]
+fn is_plain_kana_at(b: &[u8], at: usize) -> bool {
+    const PLAIN_3000: [u64; 4] = {
+        let mut table = [0u64; 4];
+        let mut k = 0;
+        while k < 256 {
+            if let Some(c) = char::from_u32(0x3000 + k as u32)
+                && is_plain_japanese(c)
+            {
+                table[k / 64] |= 1 << (k % 64);
+            }
+            k += 1;
+        }
+        table
+    };
+    match b.get(at..at + 3) {
+        Some(&[0xE3, b1, b2]) if b1 & 0xFC == 0x80 => {
+            let k = usize::from(b1 & 0x03) << 6 | usize::from(b2 & 0x3F);
+            PLAIN_3000[k / 64] >> (k % 64) & 1 == 1
+        }
+        _ => false,
+    }
 }
 
 /// Kanji, kana and common Japanese punctuation that are their own NFKC form and combine with no
 /// neighbour: text made of them and ASCII is already NFKC. (Excluded on purpose: the combining and
 /// spacing sound marks ゛゜, half-width katakana, full-width ASCII, the ideographic space.)
-fn is_plain_japanese(c: char) -> bool {
+const fn is_plain_japanese(c: char) -> bool {
     matches!(c,
         '\u{4000}'..='\u{9FFF}'      // CJK unified ideographs (and the end of extension A, 易経 hexagrams)
         | '\u{3041}'..='\u{3096}'    // hiragana
@@ -284,6 +320,37 @@ mod tests {
         }
         assert!(matches!(normalize("ｶﾞ"), Cow::Owned(s) if s == "ガ"));
         assert!(matches!(normalize("か\u{3099}"), Cow::Owned(s) if s == "が"));
+    }
+
+    #[test]
+    fn x2_plain_text_is_told_apart_in_any_mix() {
+        let plain_chars =
+            ['a', ' ', '~', '\u{7f}', '形', '一', '\u{4000}', '\u{9fff}', 'あ', 'ア', 'ー', '、', '」', '々'];
+        let other_chars = [
+            '\u{a000}', '\u{3fff}', '゛', 'ゝ', '\u{3000}', '\u{3040}', '\u{30ff}', '\u{3100}', 'Ａ', 'ｶ', 'é', '😀',
+            '\u{e000}',
+        ];
+        let plain = |t: &str| t.chars().all(|c| c.is_ascii() || is_plain_japanese(c));
+        let mut seed = 7u64;
+        let mut plain_seen = 0;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = (seed >> 59) as usize;
+            // Mostly plain characters, now and then one of the others.
+            let text: String = (0..len)
+                .map(|k| {
+                    let r = (seed >> (k % 50)) as usize;
+                    if r.is_multiple_of(16) {
+                        other_chars[r / 16 % other_chars.len()]
+                    } else {
+                        plain_chars[r % plain_chars.len()]
+                    }
+                })
+                .collect();
+            plain_seen += usize::from(plain(&text));
+            assert_eq!(is_plain_text(&text), plain(&text), "{text:?}");
+        }
+        assert!((5_000..15_000).contains(&plain_seen), "{plain_seen} plain texts of 20000");
     }
 
     #[test]
