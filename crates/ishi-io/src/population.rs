@@ -32,10 +32,9 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::Data;
 use ishi_plan::population::{
     AGE_BAND_LABELS, AGE_BANDS, AreaPopulation, MunicipalityCode, PopulationOverride, PopulationOverrides,
     PopulationProjection,
@@ -47,7 +46,7 @@ use serde::Deserialize;
 use crate::error::{InputError, IoError};
 use crate::export::write_atomic;
 use crate::import::{code_field, read_secondary_areas};
-use crate::sheet::{Row, Sheet};
+use crate::sheet::{Row, Sheet, first_worksheet_rows};
 use crate::text::normalize;
 
 /// 住民基本台帳 file in `data/population/`.
@@ -100,23 +99,7 @@ struct Grid {
 
 impl Grid {
     fn read(file: &str, bytes: &[u8]) -> Result<Self, InputError> {
-        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-            .map_err(|e| InputError::file(file, format!("not a readable .xlsx file: {e}")))?;
-        let range = book
-            .worksheet_range_at(0)
-            .ok_or_else(|| InputError::file(file, "the workbook has no worksheet"))?
-            .map_err(|e| InputError::file(file, format!("cannot read the first worksheet: {e}")))?;
-        let (first_row, first_col) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| {
-                let mut row = vec![Data::Empty; first_col];
-                row.extend(cells.iter().cloned());
-                (first_row + i + 1, row)
-            })
-            .collect();
-        Ok(Self { rows })
+        Ok(Self { rows: first_worksheet_rows(file, bytes, Data::Empty, Data::clone)? })
     }
 }
 

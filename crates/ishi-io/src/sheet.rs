@@ -202,19 +202,7 @@ impl Sheet {
 
     /// Parses .xlsx bytes (first worksheet).
     pub fn from_xlsx(file: &str, bytes: &[u8]) -> Result<Self, InputError> {
-        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-            .map_err(|e| InputError::file(file, format!("not a readable .xlsx file: {e}")))?;
-        let range = book
-            .worksheet_range_at(0)
-            .ok_or_else(|| InputError::file(file, "the workbook has no worksheet"))?
-            .map_err(|e| InputError::file(file, format!("cannot read the first worksheet: {e}")))?;
-        let first_row = range.start().map_or(0, |(r, _)| r as usize);
-        let first_col = range.start().map_or(0, |(_, c)| c as usize);
-        let mut rows = range.rows().enumerate().map(|(i, cells)| {
-            let mut fields: Vec<String> = vec![String::new(); first_col];
-            fields.extend(cells.iter().map(cell_text));
-            (first_row + i + 1, fields)
-        });
+        let mut rows = first_worksheet_rows(file, bytes, String::new(), cell_text)?.into_iter();
         let (_, header) = rows
             .find(|(_, f)| f.iter().any(|c| !c.trim().is_empty()))
             .ok_or_else(|| InputError::file(file, "the worksheet is empty (no header row)"))?;
@@ -651,6 +639,33 @@ impl<'t> Scanner<'t> {
 }
 
 /// An .xlsx cell as text: integers without `.0`, dates as `YYYY-MM-DD`.
+/// The rows of an .xlsx workbook's first worksheet with their spreadsheet row numbers (1-based), each
+/// cell turned by `convert` and the columns left of the used range filled with `empty`, so that column
+/// positions match the sheet's.
+pub(crate) fn first_worksheet_rows<T: Clone>(
+    file: &str,
+    bytes: &[u8],
+    empty: T,
+    convert: impl Fn(&Data) -> T,
+) -> Result<Vec<(usize, Vec<T>)>, InputError> {
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| InputError::file(file, format!("not a readable .xlsx file: {e}")))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| InputError::file(file, "the workbook has no worksheet"))?
+        .map_err(|e| InputError::file(file, format!("cannot read the first worksheet: {e}")))?;
+    let (first_row, first_col) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| {
+            let mut fields = vec![empty.clone(); first_col];
+            fields.extend(cells.iter().map(&convert));
+            (first_row + i + 1, fields)
+        })
+        .collect())
+}
+
 fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
