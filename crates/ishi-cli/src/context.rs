@@ -186,50 +186,24 @@ impl ShippedPlan {
                 national_value: self.national,
             })
         };
-        let sec_inputs: Vec<TargetInput> = self
-            .secondary
-            .rows
-            .iter()
-            .zip(&sec_demand)
-            .map(|(r, d)| {
-                TargetInput::new(
-                    r.entry.code.clone(),
-                    r.decided,
-                    self.current_physicians(&r.entry.code),
-                    r.entry.index,
-                    d.population,
-                    d.ratio,
-                )
-            })
-            .collect();
-        let ter_inputs: Vec<TargetInput> = self
-            .tertiary
-            .rows
-            .iter()
-            .zip(&ter_demand)
-            .map(|(r, d)| {
-                TargetInput::new(
-                    r.entry.code.clone(),
-                    r.decided,
-                    self.current_physicians(&r.entry.code),
-                    r.entry.index,
-                    d.population,
-                    d.ratio,
-                )
-            })
-            .collect();
+        let inputs = |table: &PlanTable, demand: &[AreaDemand]| -> Vec<TargetInput> {
+            table
+                .rows
+                .iter()
+                .zip(demand)
+                .map(|(r, d)| {
+                    let code = r.entry.code.clone();
+                    let current = self.current_physicians(&code);
+                    TargetInput::new(code, r.decided, current, r.entry.index, d.population, d.ratio)
+                })
+                .collect()
+        };
+        let sec_inputs = inputs(&self.secondary, &sec_demand);
+        let ter_inputs = inputs(&self.tertiary, &ter_demand);
         let (sec_set, ter_set): (Vec<_>, Vec<_>) = set.iter().cloned().partition(|(c, _)| c.as_str().len() > 2);
         let secondary = compute_targets(method, &sec_inputs, &params(&self.secondary.thresholds)?, &sec_set)?;
         let tertiary = compute_targets(method, &ter_inputs, &params(&self.tertiary.thresholds)?, &ter_set)?;
-        let totals: Vec<TertiaryTotals> = tertiary
-            .iter()
-            .map(|t| TertiaryTotals {
-                code: t.code.clone(),
-                designation: t.designation,
-                current: t.current,
-                target: t.target,
-            })
-            .collect();
+        let totals: Vec<TertiaryTotals> = tertiary.iter().map(TertiaryTotals::from).collect();
         let pairs: Vec<(AreaCode, AreaTarget)> =
             secondary.iter().map(|s| (AreaCode::new(&s.code.as_str()[..2]), s.clone())).collect();
         let violations = check_tertiary_consistency(&totals, &pairs)?;
@@ -263,48 +237,35 @@ impl ShippedPlan {
             .collect()
     }
 
-    /// Future designation in the edition's future year with today's physicians held constant, against
-    /// today's thresholds (P5.2 measures the future against today's bottom threshold).
-    fn future_designations(&self, level: Level) -> Result<Vec<(AreaCode, Designation)>> {
-        let year = self.edition.plan.future_year.value;
-        let sec = self.secondary_demand(year, &PopulationOverrides::default())?;
-        let (table, demand) = match level {
-            Level::Secondary => (&self.secondary, sec),
-            Level::Tertiary => (&self.tertiary, self.tertiary_demand(&sec)),
+    /// Current and future status of every secondary and tertiary area. The future designation holds
+    /// today's physicians against the population of the edition's future year and today's thresholds
+    /// (P5.2 measures the future against today's bottom threshold).
+    pub fn statuses(&self) -> Result<(Vec<SecondaryStatus>, Vec<TertiaryStatus>)> {
+        let sec_demand = self.secondary_demand(self.edition.plan.future_year.value, &PopulationOverrides::default())?;
+        let ter_demand = self.tertiary_demand(&sec_demand);
+        let future = |table: &PlanTable, demand: &[AreaDemand]| -> Vec<Designation> {
+            table
+                .rows
+                .iter()
+                .zip(demand)
+                .map(|(r, d)| table.thresholds.band(self.current_physicians(&r.entry.code) / d.demand_100k()))
+                .collect()
         };
-        Ok(table
-            .rows
-            .iter()
-            .zip(&demand)
-            .map(|(r, d)| {
-                let index = self.current_physicians(&r.entry.code) / d.demand_100k();
-                (r.entry.code.clone(), table.thresholds.band(index))
-            })
-            .collect())
-    }
-
-    pub fn secondary_statuses(&self) -> Result<Vec<SecondaryStatus>> {
-        let future = self.future_designations(Level::Secondary)?;
-        Ok(self
+        let secondary = self
             .secondary
             .rows
             .iter()
-            .zip(future)
-            .map(|(r, (_, f))| {
-                SecondaryStatus::new(r.entry.code.clone(), &r.entry.code.as_str()[..2], r.decided, f, false)
-            })
-            .collect())
-    }
-
-    pub fn tertiary_statuses(&self) -> Result<Vec<TertiaryStatus>> {
-        let future = self.future_designations(Level::Tertiary)?;
-        Ok(self
+            .zip(future(&self.secondary, &sec_demand))
+            .map(|(r, f)| SecondaryStatus::new(r.entry.code.clone(), &r.entry.code.as_str()[..2], r.decided, f, false))
+            .collect();
+        let tertiary = self
             .tertiary
             .rows
             .iter()
-            .zip(future)
-            .map(|(r, (_, f))| TertiaryStatus::new(r.entry.code.clone(), r.decided, f))
-            .collect())
+            .zip(future(&self.tertiary, &ter_demand))
+            .map(|(r, f)| TertiaryStatus::new(r.entry.code.clone(), r.decided, f))
+            .collect();
+        Ok((secondary, tertiary))
     }
 
     /// What the future designations of the shipped default rest on.
@@ -320,8 +281,7 @@ impl ShippedPlan {
     /// The whole plan as an edition file (P9).
     pub fn edition_file(&self, id: &str, set: &[(AreaCode, f64)]) -> Result<PlanEdition> {
         let (sec_targets, ter_targets, _) = self.targets(set, &PopulationOverrides::default())?;
-        let sec_status = self.secondary_statuses()?;
-        let ter_status = self.tertiary_statuses()?;
+        let (sec_status, ter_status) = self.statuses()?;
         let sec_policy = secondary_policies(&ter_status, &sec_status)?;
         let ter_policy = tertiary_policies(&ter_status, &sec_status);
         let plan = &self.edition.plan;

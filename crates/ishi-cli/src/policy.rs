@@ -12,38 +12,34 @@ use crate::context::ShippedPlan;
 use crate::plan::{Log, emit, json_bytes};
 
 pub fn policy(args: &PolicyArgs, log: &Log) -> Result<()> {
-    let shipped = if args.areas.is_none() || args.tertiary.is_none() {
-        Some(ShippedPlan::load("2024", None, log)?)
-    } else {
-        None
+    // The shipped areas' statuses fill in whatever the files do not give.
+    let shipped = match (&args.areas, &args.tertiary) {
+        (Some(_), Some(_)) => None,
+        _ => {
+            let plan = ShippedPlan::load("2024", None, log)?;
+            Some((plan.statuses()?, plan.future_credit()))
+        }
     };
-    let (areas, credit) = match &args.areas {
-        Some(path) => {
+    let tertiary = match (&args.tertiary, &shipped) {
+        (Some(path), _) => read_tertiary_statuses(&Sheet::open(path)?)?,
+        (None, Some(((_, tertiary), _))) => tertiary.clone(),
+        (None, None) => unreachable!("the shipped statuses are loaded without --tertiary"),
+    };
+    let (mut areas, credit) = match (&args.areas, shipped) {
+        (Some(path), _) => {
             let sheet = Sheet::open(path)?;
             let areas = read_policy_areas(&sheet)?;
-            let tertiary = tertiary_for(args, shipped.as_ref(), log)?;
             let hint = if args.tertiary.is_some() {
                 " (not in the --tertiary file)"
             } else {
                 " (not a JIS prefecture code; give --tertiary FILE)"
             };
             check_tertiary_codes(&sheet, &areas, &tertiary, hint)?;
-            (Some((areas, tertiary)), format!("入力: {}", path.display()))
+            (areas, format!("入力: {}", path.display()))
         }
-        None => (None, String::new()),
+        (None, Some(((secondary, _), credit))) => (secondary, credit),
+        (None, None) => unreachable!("the shipped statuses are loaded without --areas"),
     };
-    let (areas, tertiary, credit): (Vec<SecondaryStatus>, Vec<TertiaryStatus>, String) = match areas {
-        Some((a, t)) => (a, t, credit),
-        None => {
-            let s = shipped.as_ref().expect("loaded without --areas");
-            let tertiary = match &args.tertiary {
-                Some(_) => tertiary_for(args, shipped.as_ref(), log)?,
-                None => s.tertiary_statuses()?,
-            };
-            (s.secondary_statuses()?, tertiary, s.future_credit())
-        }
-    };
-    let mut areas = areas;
     if let Some(path) = &args.districts {
         let districts = read_districts(&Sheet::open(path)?, &areas)?;
         for d in districts.iter().filter(|d| d.designated) {
@@ -67,13 +63,6 @@ pub fn policy(args: &PolicyArgs, log: &Log) -> Result<()> {
         StepFormat::Table => render(&policies, &areas, &tertiary, &credit).into_bytes(),
     };
     emit(args.output.as_deref(), &bytes, log)
-}
-
-fn tertiary_for(args: &PolicyArgs, shipped: Option<&ShippedPlan>, _log: &Log) -> Result<Vec<TertiaryStatus>> {
-    Ok(match &args.tertiary {
-        Some(path) => read_tertiary_statuses(&Sheet::open(path)?)?,
-        None => shipped.expect("loaded without --tertiary").tertiary_statuses()?,
-    })
 }
 
 fn render(policies: &[AreaPolicy], areas: &[SecondaryStatus], tertiary: &[TertiaryStatus], credit: &str) -> String {

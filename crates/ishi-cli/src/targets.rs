@@ -59,15 +59,7 @@ fn targets_from_files(args: &TargetsArgs, set: &[(AreaCode, f64)]) -> Result<Tar
     let method = edition.plan.target_method.value;
     let sec_targets = compute_targets(method, &sec_inputs, &params(thresholds[0]), &sec_set)?;
     let ter_targets = compute_targets(method, &ter_inputs, &params(thresholds[1]), &ter_set)?;
-    let totals: Vec<TertiaryTotals> = ter_targets
-        .iter()
-        .map(|t| TertiaryTotals {
-            code: t.code.clone(),
-            designation: t.designation,
-            current: t.current,
-            target: t.target,
-        })
-        .collect();
+    let totals: Vec<TertiaryTotals> = ter_targets.iter().map(TertiaryTotals::from).collect();
     let pairs: Vec<(AreaCode, AreaTarget)> = secondary
         .iter()
         .zip(&sec_targets)

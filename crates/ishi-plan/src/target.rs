@@ -256,6 +256,13 @@ pub struct TertiaryTotals {
     pub target: f64,
 }
 
+impl From<&AreaTarget> for TertiaryTotals {
+    /// A tertiary area's own target as P4.4 reads it.
+    fn from(t: &AreaTarget) -> Self {
+        Self { code: t.code.clone(), designation: t.designation, current: t.current, target: t.target }
+    }
+}
+
 /// Which limit a tertiary area's secondary targets must stay within (P4.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TertiaryLimit {
