@@ -1,6 +1,7 @@
 //! `ishi plan supply` — 医師供給推計 (P5.3): the deterministic range, or seeded stochastic bands.
 
 use anyhow::{Result, bail};
+use ishi_io::plan_export::round1;
 use ishi_io::sheet::Sheet;
 use ishi_io::supply_files::read_supply_input;
 use ishi_plan::supply::{
@@ -11,10 +12,6 @@ use serde_json::json;
 
 use crate::cli::{StepFormat, SupplyArgs};
 use crate::plan::{Log, emit, json_bytes};
-
-fn r1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
 
 pub fn supply(args: &SupplyArgs, log: &Log) -> Result<()> {
     let rules = SupplyRules::builtin();
@@ -68,16 +65,16 @@ pub fn supply(args: &SupplyArgs, log: &Log) -> Result<()> {
                     "windows": p.windows.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
                     "prefectures": p.prefectures.iter().map(|pr| json!({
                         "code": pr.code.as_str(),
-                        "current": r1(pr.current),
+                        "current": round1(pr.current),
                         "years": pr.years.iter().map(|y| json!({
                             "year": y.year,
-                            "lower": r1(y.total.lower), "central": r1(y.total.central), "upper": r1(y.total.upper),
-                            "regional_quota": r1(y.regional_quota.central),
+                            "lower": round1(y.total.lower), "central": round1(y.total.central), "upper": round1(y.total.upper),
+                            "regional_quota": round1(y.regional_quota.central),
                         })).collect::<Vec<_>>(),
                         "secondary": pr.secondary.iter().map(|s| json!({
                             "code": s.code.as_str(),
                             "share": s.share,
-                            "horizon": s.years.last().map(|(_, b)| json!({"lower": r1(b.lower), "central": r1(b.central), "upper": r1(b.upper)})),
+                            "horizon": s.years.last().map(|(_, b)| json!({"lower": round1(b.lower), "central": round1(b.central), "upper": round1(b.upper)})),
                         })).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
                 }))?,
@@ -88,10 +85,10 @@ pub fn supply(args: &SupplyArgs, log: &Log) -> Result<()> {
                             vec![
                                 pr.code.to_string(),
                                 y.year.to_string(),
-                                r1(y.total.lower).to_string(),
-                                r1(y.total.central).to_string(),
-                                r1(y.total.upper).to_string(),
-                                r1(y.regional_quota.central).to_string(),
+                                round1(y.total.lower).to_string(),
+                                round1(y.total.central).to_string(),
+                                round1(y.total.upper).to_string(),
+                                round1(y.regional_quota.central).to_string(),
                             ]
                         })
                     }),
@@ -137,7 +134,7 @@ pub fn supply(args: &SupplyArgs, log: &Log) -> Result<()> {
                 started.elapsed().as_secs_f64() * 1000.0,
                 s.seed
             ));
-            let pct = |v: &[f64]| v.iter().map(|x| r1(*x)).collect::<Vec<_>>();
+            let pct = |v: &[f64]| v.iter().map(|x| round1(*x)).collect::<Vec<_>>();
             match args.format {
                 StepFormat::Csv => {
                     let mut headers = vec!["prefecture_code".to_string(), "year".to_string()];
@@ -146,7 +143,7 @@ pub fn supply(args: &SupplyArgs, log: &Log) -> Result<()> {
                     let rows = s.prefectures.iter().flat_map(|p| {
                         p.years.iter().map(move |y| {
                             let mut row = vec![p.code.to_string(), y.year.to_string()];
-                            row.extend(y.values.iter().map(|v| r1(*v).to_string()));
+                            row.extend(y.values.iter().map(|v| round1(*v).to_string()));
                             row
                         })
                     });

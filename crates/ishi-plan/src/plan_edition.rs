@@ -28,7 +28,7 @@ use crate::area::{AreaCode, Level};
 use crate::designation::Designation;
 use crate::policy::{AreaPolicy, Recruitment};
 use crate::table::PlanTable;
-use crate::target::AreaTarget;
+use crate::target::{AreaTarget, fmt_count};
 
 /// The file format version of a saved edition.
 pub const EDITION_FORMAT: u32 = 1;
@@ -281,11 +281,7 @@ fn level_rank(level: Level) -> u8 {
 }
 
 fn fmt_opt(v: Option<f64>) -> String {
-    match v {
-        None => "—".into(),
-        Some(v) if (v - v.round()).abs() < 1e-9 => format!("{}", v.round()),
-        Some(v) => format!("{v:.1}"),
-    }
+    v.map_or("—".into(), fmt_count)
 }
 
 fn fmt_policy(p: &Option<EditionPolicy>) -> String {

@@ -313,7 +313,8 @@ impl ConsistencyViolation {
     }
 }
 
-fn fmt_count(v: f64) -> String {
+/// A count of physicians for messages: whole numbers as such, others to 0.1.
+pub(crate) fn fmt_count(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 { format!("{}", v.round()) } else { format!("{v:.1}") }
 }
 
