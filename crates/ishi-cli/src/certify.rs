@@ -41,7 +41,7 @@ pub fn certify(args: &CertifyArgs, log: &Log) -> Result<()> {
         }));
     }
     log.info(format!("{} physicians decided as of {date}", physicians.len()));
-    let bytes = match args.format {
+    let bytes = match args.out.format {
         StepFormat::Json => json_bytes(&Value::Array(out))?,
         StepFormat::Csv => ishi_io::export::csv_with_bom(
             &[
@@ -97,5 +97,5 @@ pub fn certify(args: &CertifyArgs, log: &Log) -> Result<()> {
             text.into_bytes()
         }
     };
-    emit(args.output.as_deref(), &bytes, log)
+    emit(args.out.output.as_deref(), &bytes, log)
 }

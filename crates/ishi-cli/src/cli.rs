@@ -181,6 +181,17 @@ pub enum PlanCommand {
     Backtest(BacktestArgs),
 }
 
+/// Where and how a planning step writes its result.
+#[derive(Debug, Args)]
+pub struct StepOutput {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StepFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
 /// Output formats of the planning steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StepFormat {
@@ -217,12 +228,8 @@ pub struct TargetsArgs {
     /// (either value may be empty). A supplied value always wins over the shipped projection.
     #[arg(long)]
     pub population: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: StepFormat,
-    /// Write to this file (atomically) instead of stdout.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: StepOutput,
 }
 
 #[derive(Debug, Args)]
@@ -244,12 +251,8 @@ pub struct FutureArgs {
     /// Population and ratio supplied by the user (as for `plan targets`).
     #[arg(long)]
     pub population: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: StepFormat,
-    /// Write to this file (atomically) instead of stdout.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: StepOutput,
 }
 
 #[derive(Debug, Args)]
@@ -283,12 +286,8 @@ pub struct SupplyArgs {
     /// Seed of the stochastic runs (and of --synthetic); printed with the result.
     #[arg(long, default_value_t = 2036)]
     pub seed: u64,
-    /// Output format (stochastic csv is written as JSON).
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: StepFormat,
-    /// Write to this file (atomically) instead of stdout.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: StepOutput,
 }
 
 #[derive(Debug, Args)]
@@ -307,12 +306,8 @@ pub struct PolicyArgs {
     /// Which areas to list: the secondary areas (the contract) or the tertiary areas.
     #[arg(long, value_enum, default_value = "secondary")]
     pub level: LevelArg,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: StepFormat,
-    /// Write to this file (atomically) instead of stdout.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: StepOutput,
 }
 
 #[derive(Debug, Args)]
@@ -326,12 +321,8 @@ pub struct DispatchArgs {
     /// stated default cost of every legal pair (crates/ishi-plan/editions/dispatch.toml).
     #[arg(long)]
     pub costs: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: StepFormat,
-    /// Write to this file (atomically) instead of stdout.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: StepOutput,
 }
 
 #[derive(Debug, Args)]
@@ -344,12 +335,8 @@ pub struct CertifyArgs {
     /// Reference date (YYYY-MM-DD): work after it does not count yet; default: today.
     #[arg(long)]
     pub date: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: StepFormat,
-    /// Write to this file (atomically) instead of stdout.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: StepOutput,
 }
 
 #[derive(Debug, Args)]
@@ -357,12 +344,8 @@ pub struct PopulationArgs {
     /// Also list the municipalities and areas that could not be matched.
     #[arg(long)]
     pub unmatched: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: StepFormat,
-    /// Write to this file (atomically) instead of stdout.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: StepOutput,
 }
 
 #[derive(Debug, Args)]

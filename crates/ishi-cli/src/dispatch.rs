@@ -43,7 +43,7 @@ pub fn run(args: &DispatchArgs, log: &Log) -> Result<()> {
         result.flows.len(),
         started.elapsed().as_secs_f64() * 1000.0
     ));
-    let bytes = match args.format {
+    let bytes = match args.out.format {
         StepFormat::Json => json_bytes(&plan_json(&result))?,
         StepFormat::Csv => ishi_io::export::csv_with_bom(
             &["from", "to", "physicians", "unit_cost"],
@@ -54,7 +54,7 @@ pub fn run(args: &DispatchArgs, log: &Log) -> Result<()> {
         ),
         StepFormat::Table => render(&result, &credit).into_bytes(),
     };
-    emit(args.output.as_deref(), &bytes, log)
+    emit(args.out.output.as_deref(), &bytes, log)
 }
 
 fn default_note() -> Result<String> {

@@ -300,7 +300,7 @@ pub fn population(args: &crate::cli::PopulationArgs, log: &Log) -> Result<()> {
         })
         .collect();
     let unmatched = shipped_unmatched();
-    let bytes = match args.format {
+    let bytes = match args.out.format {
         crate::cli::StepFormat::Json => json_bytes(&serde_json::json!({
             "sources": [SOURCE_JUKI_2025, SOURCE_IPSS_2023],
             "interpolation": "geometric between the 5-year points of the projection",
@@ -351,5 +351,5 @@ pub fn population(args: &crate::cli::PopulationArgs, log: &Log) -> Result<()> {
             grid::render(&title, &["区域", "名称", "2025年", "2026年", "2029年", "2036年"], &align, &table).into_bytes()
         }
     };
-    emit(args.output.as_deref(), &bytes, log)
+    emit(args.out.output.as_deref(), &bytes, log)
 }

@@ -57,12 +57,12 @@ pub fn policy(args: &PolicyArgs, log: &Log) -> Result<()> {
         LevelArg::Secondary => secondary_policies(&tertiary, &areas)?,
         LevelArg::Tertiary => tertiary_policies(&tertiary, &areas),
     };
-    let bytes = match args.format {
+    let bytes = match args.out.format {
         StepFormat::Json => json_bytes(&policy_json(&policies))?,
         StepFormat::Csv => policy_csv(&policies),
         StepFormat::Table => render(&policies, &areas, &tertiary, &credit).into_bytes(),
     };
-    emit(args.output.as_deref(), &bytes, log)
+    emit(args.out.output.as_deref(), &bytes, log)
 }
 
 fn render(policies: &[AreaPolicy], areas: &[SecondaryStatus], tertiary: &[TertiaryStatus], credit: &str) -> String {

@@ -58,7 +58,7 @@ pub fn supply(args: &SupplyArgs, log: &Log) -> Result<()> {
                 p.base_year,
                 options.horizon
             ));
-            match args.format {
+            match args.out.format {
                 StepFormat::Json => json_bytes(&json!({
                     "base_year": p.base_year,
                     "source": credit,
@@ -135,7 +135,7 @@ pub fn supply(args: &SupplyArgs, log: &Log) -> Result<()> {
                 s.seed
             ));
             let pct = |v: &[f64]| v.iter().map(|x| round1(*x)).collect::<Vec<_>>();
-            match args.format {
+            match args.out.format {
                 StepFormat::Csv => {
                     let mut headers = vec!["prefecture_code".to_string(), "year".to_string()];
                     headers.extend(s.percentiles.iter().map(|p| format!("p{p}")));
@@ -192,5 +192,5 @@ pub fn supply(args: &SupplyArgs, log: &Log) -> Result<()> {
             }
         }
     };
-    emit(args.output.as_deref(), &bytes, log)
+    emit(args.out.output.as_deref(), &bytes, log)
 }

@@ -141,7 +141,7 @@ fn targets_output(
         ));
     }
     let p = &edition.plan;
-    let bytes = match args.format {
+    let bytes = match args.out.format {
         StepFormat::Json => json_bytes(&json!({
             "edition": edition.id,
             "plan_end_year": p.end_year.value,
@@ -210,7 +210,7 @@ fn targets_output(
                 .into_bytes()
         }
     };
-    emit(args.output.as_deref(), &bytes, log)
+    emit(args.out.output.as_deref(), &bytes, log)
 }
 
 /// `ishi plan future`.
@@ -229,7 +229,7 @@ pub fn future(args: &FutureArgs, log: &Log) -> Result<()> {
         "現在の医師数を据え置き（供給推計の入力なし）"
     };
     let national_note = if args.national_value.is_some() { "利用者指定" } else { "現在の全国値で近似" };
-    let bytes = match args.format {
+    let bytes = match args.out.format {
         StepFormat::Json => json_bytes(&json!({
             "year": year,
             "national_value": national,
@@ -307,5 +307,5 @@ pub fn future(args: &FutureArgs, log: &Log) -> Result<()> {
             .into_bytes()
         }
     };
-    emit(args.output.as_deref(), &bytes, log)
+    emit(args.out.output.as_deref(), &bytes, log)
 }
