@@ -45,7 +45,8 @@ fn prefecture_of(
     Ok(pref)
 }
 
-fn duplicate_check(
+/// Refuses a code already seen in this file, naming the row it was first on.
+pub(crate) fn duplicate_check(
     seen: &mut HashMap<AreaCode, usize>,
     row: &Row,
     col: usize,

@@ -10,6 +10,7 @@ use ishi_plan::target::TargetInput;
 use ishi_plan::{AreaCode, Designation};
 
 use crate::error::InputError;
+use crate::import::duplicate_check;
 use crate::sheet::{Row, Sheet};
 
 /// Columns of the policy areas file.
@@ -37,13 +38,6 @@ pub fn boolean(row: &Row, col: usize) -> Result<bool, InputError> {
     }
 }
 
-fn no_duplicate(seen: &mut HashMap<AreaCode, usize>, row: &Row, col: usize, code: &AreaCode) -> Result<(), InputError> {
-    match seen.insert(code.clone(), row.number) {
-        Some(first) => Err(row.error(col, format!("duplicate code: already on row {first}"))),
-        None => Ok(()),
-    }
-}
-
 /// The areas of `ishi plan policy`: `area_code,tertiary_code,current,future,contains_minority_district`.
 /// A 少数 area said to contain a 少数地区 is refused (P1.3).
 pub fn read_policy_areas(sheet: &Sheet) -> Result<Vec<SecondaryStatus>, InputError> {
@@ -53,7 +47,7 @@ pub fn read_policy_areas(sheet: &Sheet) -> Result<Vec<SecondaryStatus>, InputErr
     let mut out = vec![];
     sheet.for_each_row(|row| {
         let code = area_code(row, c("area_code"))?;
-        no_duplicate(&mut seen, row, c("area_code"), &code)?;
+        duplicate_check(&mut seen, row, c("area_code"), &code)?;
         let tertiary = area_code(row, c("tertiary_code"))?;
         let current = designation(row, c("current"))?;
         let future = designation(row, c("future"))?;
@@ -78,7 +72,7 @@ pub fn read_tertiary_statuses(sheet: &Sheet) -> Result<Vec<TertiaryStatus>, Inpu
     let mut out = vec![];
     sheet.for_each_row(|row| {
         let code = area_code(row, c("tertiary_code"))?;
-        no_duplicate(&mut seen, row, c("tertiary_code"), &code)?;
+        duplicate_check(&mut seen, row, c("tertiary_code"), &code)?;
         out.push(TertiaryStatus::new(code, designation(row, c("current"))?, designation(row, c("future"))?));
         Ok(())
     })?;
@@ -116,7 +110,7 @@ pub fn read_area_values(sheet: &Sheet, value_column: &'static str) -> Result<Vec
     let mut out = vec![];
     sheet.for_each_row(|row| {
         let code = area_code(row, code_c)?;
-        no_duplicate(&mut seen, row, code_c, &code)?;
+        duplicate_check(&mut seen, row, code_c, &code)?;
         out.push((code, row.non_negative(value_c)?));
         Ok(())
     })?;
@@ -141,7 +135,7 @@ pub fn read_target_areas(sheet: &Sheet, secondary: bool) -> Result<Vec<(Option<A
     let mut out = vec![];
     sheet.for_each_row(|row| {
         let code = area_code(row, code_col)?;
-        no_duplicate(&mut seen, row, code_col, &code)?;
+        duplicate_check(&mut seen, row, code_col, &code)?;
         let tertiary = if secondary { Some(area_code(row, c("tertiary_code"))?) } else { None };
         let positive = |name| -> Result<f64, InputError> {
             let v = row.non_negative(c(name))?;
@@ -223,7 +217,7 @@ pub fn read_dispatch_areas(sheet: &Sheet) -> Result<Vec<DispatchArea>, InputErro
     let mut out = vec![];
     sheet.for_each_row(|row| {
         let code = area_code(row, c("area_code"))?;
-        no_duplicate(&mut seen, row, c("area_code"), &code)?;
+        duplicate_check(&mut seen, row, c("area_code"), &code)?;
         let tertiary = area_code(row, c("tertiary_code"))?;
         let kind = DispatchKind::parse(&row.required_text(c("designation"))?)
             .ok_or_else(|| row.error(c("designation"), "must be 多数, 中程度, 少数 or 少数地区"))?;

@@ -45,7 +45,7 @@ use serde::Deserialize;
 
 use crate::error::{InputError, IoError};
 use crate::export::write_atomic;
-use crate::import::{code_field, read_secondary_areas};
+use crate::import::{code_field, duplicate_check, read_secondary_areas};
 use crate::sheet::{Row, Sheet, first_worksheet_rows};
 use crate::text::normalize;
 
@@ -1165,9 +1165,7 @@ pub fn read_area_projection(sheet: &Sheet) -> Result<Vec<PopulationProjection>, 
     let mut out = vec![];
     sheet.for_each_row(|row| {
         let code = code_field(row, code_c, 4)?;
-        if let Some(first) = seen.insert(code.clone(), row.number) {
-            return Err(row.error(code_c, format!("duplicate code: already on row {first}")));
-        }
+        duplicate_check(&mut seen, row, code_c, &code)?;
         let mut points = Vec::with_capacity(years.len());
         for &(col, year) in &years {
             points.push((year, row.non_negative(col)?));

@@ -15,6 +15,7 @@ use ishi_plan::raw::Sex;
 use ishi_plan::supply::{CohortTable, MacroProjection, PrefectureSupply, SecondaryCount, SupplyInput};
 
 use crate::error::InputError;
+use crate::import::duplicate_check;
 use crate::sheet::Sheet;
 
 pub const COHORT_COLUMNS: [&str; 6] =
@@ -108,9 +109,7 @@ pub fn read_supply_input(
         let mut seen = HashMap::new();
         sheet.for_each_row(|row| {
             let code = AreaCode::new(row.required_text(c("area_code"))?.into_owned());
-            if let Some(first) = seen.insert(code.clone(), row.number) {
-                return Err(row.error(c("area_code"), format!("duplicate code: already on row {first}")));
-            }
+            duplicate_check(&mut seen, row, c("area_code"), &code)?;
             let pref = row.required_text(c("prefecture_code"))?;
             let p = prefectures
                 .iter_mut()
