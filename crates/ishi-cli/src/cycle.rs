@@ -10,12 +10,12 @@ use ishi_report::grid::{self, Align};
 use serde_json::json;
 
 use crate::cli::{BacktestArgs, DiffArgs, SaveArgs, StepFormat};
-use crate::context::ShippedPlan;
+use crate::context;
 use crate::plan::{Log, emit, json_bytes};
 
 /// `ishi plan save`.
 pub fn save(args: &SaveArgs, log: &Log) -> Result<()> {
-    let plan = ShippedPlan::load(&args.edition, args.overrides.as_deref(), log)?;
+    let plan = context::load(&args.edition, args.overrides.as_deref(), log)?;
     let set = match &args.set {
         Some(path) => read_area_values(&Sheet::open(path)?, "target")?,
         None => vec![],

@@ -8,7 +8,7 @@ use ishi_report::grid::{self, Align};
 use serde_json::{Value, json};
 
 use crate::cli::{DispatchArgs, StepFormat};
-use crate::context::ShippedPlan;
+use crate::context;
 use crate::plan::{Log, emit, json_bytes};
 
 pub fn run(args: &DispatchArgs, log: &Log) -> Result<()> {
@@ -23,7 +23,7 @@ pub fn run(args: &DispatchArgs, log: &Log) -> Result<()> {
         }
         (None, Some(_)) => anyhow::bail!("--costs needs --areas (the shipped default builds its own areas)"),
         (None, None) => {
-            let plan = ShippedPlan::load("2024", None, log)?;
+            let plan = context::load("2024", None, log)?;
             let areas = plan.dispatch_areas()?;
             let costs = DefaultCosts::builtin()?.pairs(&areas);
             let credit = format!(

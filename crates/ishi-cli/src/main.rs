@@ -62,7 +62,10 @@ fn main() -> ExitCode {
                 || err.downcast_ref::<ishi_plan::certification::CertificationError>().is_some()
                 || err.downcast_ref::<ishi_plan::supply::SupplyError>().is_some()
                 || err.downcast_ref::<ishi_plan::population::PopulationError>().is_some()
-                || err.downcast_ref::<ishi_renewal::RenewalError>().is_some();
+                || err.downcast_ref::<ishi_renewal::RenewalError>().is_some()
+                || err
+                    .downcast_ref::<ishi_io::shipped_plan::ShippedPlanError>()
+                    .is_some_and(|e| !matches!(e, ishi_io::shipped_plan::ShippedPlanError::Missing(_)));
             ExitCode::from(if input { 2 } else { 1 })
         }
     }

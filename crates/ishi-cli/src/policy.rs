@@ -8,7 +8,7 @@ use ishi_plan::policy::{AreaPolicy, SecondaryStatus, TertiaryStatus, secondary_p
 use ishi_report::grid::{self, Align};
 
 use crate::cli::{LevelArg, PolicyArgs, StepFormat};
-use crate::context::ShippedPlan;
+use crate::context;
 use crate::plan::{Log, emit, json_bytes};
 
 pub fn policy(args: &PolicyArgs, log: &Log) -> Result<()> {
@@ -16,7 +16,7 @@ pub fn policy(args: &PolicyArgs, log: &Log) -> Result<()> {
     let shipped = match (&args.areas, &args.tertiary) {
         (Some(_), Some(_)) => None,
         _ => {
-            let plan = ShippedPlan::load("2024", None, log)?;
+            let plan = context::load("2024", None, log)?;
             Some((plan.statuses()?, plan.future_credit()))
         }
     };

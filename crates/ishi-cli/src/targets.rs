@@ -16,7 +16,7 @@ use ishi_report::grid::{self, Align};
 use serde_json::json;
 
 use crate::cli::{FutureArgs, StepFormat, TargetsArgs};
-use crate::context::{APPROXIMATIONS, ShippedPlan};
+use crate::context::{self, APPROXIMATIONS};
 use crate::plan::{Log, emit, json_bytes};
 
 fn overrides(path: Option<&std::path::Path>) -> Result<PopulationOverrides> {
@@ -87,7 +87,7 @@ pub fn targets(args: &TargetsArgs, log: &Log) -> Result<()> {
     if args.areas.is_some() {
         return targets_output(args, log, targets_from_files(args, &set)?, &std::collections::HashMap::new());
     }
-    let plan = ShippedPlan::load(&args.edition, args.overrides.as_deref(), log)?;
+    let plan = context::load(&args.edition, args.overrides.as_deref(), log)?;
     let (secondary, tertiary, violations) = plan.targets(&set, &overrides(args.population.as_deref())?)?;
     let names: std::collections::HashMap<String, String> = plan
         .secondary
@@ -215,7 +215,7 @@ fn targets_output(
 
 /// `ishi plan future`.
 pub fn future(args: &FutureArgs, log: &Log) -> Result<()> {
-    let plan = ShippedPlan::load(&args.edition, None, log)?;
+    let plan = context::load(&args.edition, None, log)?;
     let year = args.year.unwrap_or(plan.edition.plan.future_year.value);
     let national = args.national_value.unwrap_or(plan.national);
     let supply = match &args.supply {

@@ -29,8 +29,9 @@ pub mod raw_files;
 pub mod renewal_export;
 pub mod renewal_import;
 pub mod sheet;
-pub mod supply_files;
 pub mod shipped;
+pub mod shipped_plan;
+pub mod supply_files;
 pub mod text;
 pub mod work_history;
 
