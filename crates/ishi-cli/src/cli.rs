@@ -29,8 +29,80 @@ pub enum Command {
     Renew(RenewCommand),
     /// Write a SYNTHETIC raw-mode input directory (for trying raw mode and for benchmarks).
     Synth(SynthArgs),
+    /// Run the web workspace: JSON API, Japanese pages, accounts and the audit log (SQLite by default).
+    Serve(ServeArgs),
+    /// Accounts of the web workspace.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Print the licences of what the binary embeds (the IPAex Gothic font of the PDF forms).
     Licenses,
+}
+
+/// Where the workspace keeps its data.
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Directory of the embedded SQLite database `ishi.db` (created if missing). Default: the per-user
+    /// data directory ($XDG_DATA_HOME/ishi or ~/.local/share/ishi).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Use this database instead of the embedded one: postgres://USER:PASSWORD@HOST:PORT/DB (or sqlite://PATH).
+    /// Also read from ISHI_DATABASE_URL.
+    #[arg(long, env = "ISHI_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// TCP port to listen on.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface, behind a TLS proxy).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Send the session cookie without the `Secure` attribute, for plain HTTP to a host other than
+    /// localhost (browsers already accept Secure cookies on http://localhost and http://127.0.0.1).
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account (the password is read from stdin, one line).
+    Add(UserAddArgs),
+    /// List the accounts.
+    List(UserListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Login id (ASCII letters, digits, . _ - @).
+    #[arg(long)]
+    pub login: String,
+    /// Name shown in the workspace and the audit log (defaults to the login).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// admin, planner (needs --prefecture), committee, or specialist (needs --specialist).
+    #[arg(long)]
+    pub role: String,
+    /// Two-digit prefecture code of a planner (01–47).
+    #[arg(long)]
+    pub prefecture: Option<String>,
+    /// Roster id of a specialist.
+    #[arg(long)]
+    pub specialist: Option<String>,
+    /// Read the password from stdin (required: passwords never go on the command line).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserListArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ mod dispatch;
 mod plan;
 mod policy;
 mod renew;
+mod serve;
 mod supply;
 mod targets;
 
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, PlanCommand, RenewCommand};
+use cli::{Cli, Command, PlanCommand, RenewCommand, UserCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -42,6 +43,9 @@ fn main() -> ExitCode {
         Command::Renew(RenewCommand::Edition(args)) => renew::edition(&args),
         Command::Renew(RenewCommand::Synth(args)) => renew::synth(&args, &log),
         Command::Synth(args) => plan::synth(&args, &log),
+        Command::Serve(args) => serve::serve(&args),
+        Command::User(UserCommand::Add(args)) => serve::user_add(&args),
+        Command::User(UserCommand::List(args)) => serve::user_list(&args),
         Command::Licenses => {
             use std::io::Write;
             let text = format!(
@@ -63,6 +67,9 @@ fn main() -> ExitCode {
                 || err.downcast_ref::<ishi_plan::supply::SupplyError>().is_some()
                 || err.downcast_ref::<ishi_plan::population::PopulationError>().is_some()
                 || err.downcast_ref::<ishi_renewal::RenewalError>().is_some()
+                || err.downcast_ref::<ishi_server::AppError>().is_some_and(|e| {
+                    matches!(e, ishi_server::AppError::BadRequest { .. } | ishi_server::AppError::Conflict(_))
+                })
                 || err
                     .downcast_ref::<ishi_io::shipped_plan::ShippedPlanError>()
                     .is_some_and(|e| !matches!(e, ishi_io::shipped_plan::ShippedPlanError::Missing(_)));

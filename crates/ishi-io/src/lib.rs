@@ -28,6 +28,7 @@ pub mod population;
 pub mod raw_files;
 pub mod renewal_export;
 pub mod renewal_import;
+pub mod renewal_records;
 pub mod sheet;
 pub mod shipped;
 pub mod shipped_plan;
