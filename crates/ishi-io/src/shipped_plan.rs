@@ -319,8 +319,16 @@ impl ShippedPlan {
     /// what keeps its index at plan end (its P4.3 ceiling) minus its count, rounded up. No 少数地区 (the
     /// shipped data has none).
     pub fn dispatch_areas(&self) -> Result<Vec<ishi_plan::dispatch::DispatchArea>> {
+        self.dispatch_areas_with_targets(&[])
+    }
+
+    /// [`Self::dispatch_areas`] with the targets a prefecture set (P4.2) in place of the computed ones.
+    pub fn dispatch_areas_with_targets(
+        &self,
+        set: &[(AreaCode, f64)],
+    ) -> Result<Vec<ishi_plan::dispatch::DispatchArea>> {
         use ishi_plan::dispatch::{DispatchArea, DispatchKind};
-        let (secondary, _, _) = self.targets(&[], &PopulationOverrides::default())?;
+        let (secondary, _, _) = self.targets(set, &PopulationOverrides::default())?;
         let demand = self.secondary_demand(self.edition.plan.end_year.value, &PopulationOverrides::default())?;
         let per = self.edition.index.per_population.value;
         self.secondary

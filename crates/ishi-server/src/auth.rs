@@ -246,14 +246,34 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// The logged-in session; refuses with 401 (API) when there is none.
+/// Without one, the API answers 401 and a page sends the browser to the login page, which comes back
+/// to the page after logging in.
 impl FromRequestParts<AppState> for Session {
-    type Rejection = AppError;
+    type Rejection = axum::response::Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
         if let Some(s) = parts.extensions.get::<Session>() {
             return Ok(s.clone());
         }
-        session_of(state, &parts.headers).await?.ok_or(AppError::Unauthenticated)
+        match session_of(state, &parts.headers).await {
+            Ok(Some(session)) => Ok(session),
+            Err(e) => Err(e.into_response()),
+            Ok(None) if parts.uri.path().starts_with("/api/") || parts.method != axum::http::Method::GET => {
+                Err(AppError::Unauthenticated.into_response())
+            }
+            Ok(None) => {
+                let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+                let encoded: String = next
+                    .bytes()
+                    .map(|b| match b {
+                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect();
+                Err(axum::response::Redirect::to(&format!("/login?next={encoded}")).into_response())
+            }
+        }
     }
 }
 

@@ -59,6 +59,11 @@ pub fn japan_display(rfc3339_utc: &str) -> String {
     )
 }
 
+/// The date in Japan of a stored UTC timestamp.
+pub fn japan_date_of(rfc3339_utc: &str) -> Option<CalendarDate> {
+    parse_rfc3339(rfc3339_utc).map(japan_date)
+}
+
 fn parse_rfc3339(text: &str) -> Option<u64> {
     let (date, time) = text.strip_suffix('Z')?.split_once('T')?;
     let days = CalendarDate::parse(date)?.day_number();
@@ -84,5 +89,7 @@ mod tests {
         assert_eq!(japan_date(t).to_string(), "2026-11-22");
         assert_eq!(japan_display("2026-11-21T15:30:00Z"), "2026-11-22 00:30");
         assert_eq!(japan_display("not a time"), "not a time");
+        assert_eq!(japan_date_of("2026-11-21T15:30:00Z").unwrap().to_string(), "2026-11-22");
+        assert_eq!(japan_date_of("2026-11-21T14:59:59Z").unwrap().to_string(), "2026-11-21");
     }
 }

@@ -37,6 +37,7 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{NewUser, Role, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter};
 pub use error::StoreError;
+pub use plan::{AreaTargetRecord, Dataset, DesignationOverride};
 pub use migrate::MIGRATIONS;
 
 /// Which database is behind the store.

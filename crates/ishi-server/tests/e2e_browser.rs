@@ -1,0 +1,137 @@
+//! End to end in a real headless Chromium (Debian's `chromium` + `chromium-driver`): the server on a
+//! real socket, people clicking through the pages. Screenshots go to
+//! `target/tmp/screenshots/` for a person to look at.
+//!
+//! The server runs with `Secure` session cookies, as `ishi serve` does by default: Chromium treats
+//! `http://127.0.0.1` as a secure context, so logging in over plain HTTP on loopback works.
+
+#[path = "support/app.rs"]
+mod app;
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use app::{PASSWORD, TestApp};
+use fantoccini::{Client, Locator};
+use ishi_server::ServerSettings;
+use ishi_store::Backend;
+use ishi_store::testing::TestDatabase;
+use support::browser::Browser;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn serve(app: &TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = app.router.clone();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+async fn log_in(c: &Client, base: &str, login: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("#login")).await.unwrap().send_keys(login).await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("#login-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    let who = c.wait().at_most(WAIT).for_element(Locator::Css("#who")).await.expect("logged in: the name is shown");
+    assert!(who.text().await.unwrap().contains(login), "logged in as {login}");
+}
+
+async fn log_out(c: &Client) {
+    c.find(Locator::Css("nav.top form.inline button")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(WAIT).for_element(Locator::Css("nav.top a[href='/login']")).await.unwrap();
+}
+
+async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
+    c.find(Locator::Css(css)).await.unwrap().attr(name).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planner_sees_the_map_overrides_a_designation_and_finds_it_in_the_audit_log() {
+    let Some(browser) = Browser::start().await else { return };
+    let db = TestDatabase::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::with_settings(db, ServerSettings { secure_cookies: true }).await;
+    app.client("tokyo", "planner", Some("13")).await;
+    let base = serve(&app).await;
+    let c = browser.client();
+    let shots = screenshots();
+
+    log_in(c, &base, "tokyo").await;
+    let cookie = c.get_named_cookie("ishi_session").await.expect("session cookie");
+    assert_eq!(cookie.secure(), Some(true), "the session cookie is Secure");
+    assert_eq!(cookie.http_only(), Some(true));
+
+    // The map: 47 prefectures drawn by ECharts from the vendored GeoJSON.
+    c.goto(&format!("{base}/plan")).await.unwrap();
+    c.wait().at_most(WAIT).for_element(Locator::Css("#pref-map[data-rendered='true']")).await.expect("map drawn");
+    assert_eq!(attr(c, "#pref-map", "data-prefectures").await.as_deref(), Some("47"));
+    let paths: i64 =
+        c.execute("return document.querySelectorAll('#pref-map svg path').length", vec![]).await.unwrap().as_i64().unwrap();
+    assert!(paths >= 47, "{paths} paths in the map");
+    c.wait().at_most(WAIT).for_element(Locator::Css("#rank-chart[data-rendered='true']")).await.expect("rank chart");
+    assert_eq!(attr(c, "#rank-chart", "data-bars").await.as_deref(), Some("330"));
+    browser.screenshot(&shots.join("plan-overview.png")).await.unwrap();
+    c.execute("document.getElementById('pref-map').scrollIntoView()", vec![]).await.unwrap();
+    browser.screenshot(&shots.join("plan-map.png")).await.unwrap();
+
+    // Override 1301 with a reason, through the form.
+    c.goto(&format!("{base}/plan/areas/1301")).await.unwrap();
+    assert_eq!(attr(c, "#decided", "data-designation").await.as_deref(), Some("abundant"));
+    c.find(Locator::Css("#override-form input[value='intermediate']")).await.unwrap().click().await.unwrap();
+    let reason = "ブラウザから: 区中央部は昼間人口が多く夜間人口で割ると過大になるため";
+    c.find(Locator::Css("#override-reason-input")).await.unwrap().send_keys(reason).await.unwrap();
+    c.find(Locator::Css("#override-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(WAIT).for_element(Locator::Css("p.flash")).await.expect("confirmation");
+    assert_eq!(attr(c, "#decided", "data-designation").await.as_deref(), Some("intermediate"));
+    assert_eq!(attr(c, "#mechanical .badge", "class").await.as_deref(), Some("badge abundant"));
+    browser.screenshot(&shots.join("area-1301-overridden.png")).await.unwrap();
+
+    // …and it is in the audit log, with who and why.
+    c.goto(&format!("{base}/audit")).await.unwrap();
+    let row = c.find(Locator::Css("#audit-table tbody tr")).await.unwrap().text().await.unwrap();
+    assert!(row.contains("tokyo") && row.contains("1301") && row.contains(reason), "{row}");
+    browser.screenshot(&shots.join("audit.png")).await.unwrap();
+
+    // The area table sorts and filters in the page.
+    c.goto(&format!("{base}/plan/areas")).await.unwrap();
+    c.wait().at_most(WAIT).for_element(Locator::Css("#area-table th .sort-button")).await.expect("sortable");
+    let search = c.find(Locator::Css("#area-search")).await.unwrap();
+    search.send_keys("札幌").await.unwrap();
+    let visible = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.execute("return document.querySelectorAll('#area-table tbody tr:not([hidden])').length", vec![])
+                .await
+                .unwrap()
+                .as_i64()
+                .unwrap()
+        }
+    };
+    assert_eq!(visible(c).await, 1, "only 札幌 is left");
+    search.clear().await.unwrap();
+    search.send_keys(" ").await.unwrap();
+    search.clear().await.unwrap();
+    c.execute("const i=document.getElementById('area-search'); i.value=''; i.dispatchEvent(new Event('input'))", vec![])
+        .await
+        .unwrap();
+    assert_eq!(visible(c).await, 330);
+    browser.screenshot(&shots.join("areas.png")).await.unwrap();
+
+    // The dispatch page draws its flows.
+    c.goto(&format!("{base}/plan/dispatch")).await.unwrap();
+    c.wait().at_most(WAIT).for_element(Locator::Css("#dispatch-chart[data-rendered='true']")).await.expect("sankey");
+    let flows: i64 = attr(c, "#dispatch-chart", "data-flows").await.unwrap().parse().unwrap();
+    assert!(flows > 0);
+    browser.screenshot(&shots.join("dispatch.png")).await.unwrap();
+
+    log_out(c).await;
+    browser.close().await;
+    app.cleanup().await;
+}
