@@ -72,8 +72,12 @@ async fn planner_sees_the_map_overrides_a_designation_and_finds_it_in_the_audit_
     c.goto(&format!("{base}/plan")).await.unwrap();
     c.wait().at_most(WAIT).for_element(Locator::Css("#pref-map[data-rendered='true']")).await.expect("map drawn");
     assert_eq!(attr(c, "#pref-map", "data-prefectures").await.as_deref(), Some("47"));
-    let paths: i64 =
-        c.execute("return document.querySelectorAll('#pref-map svg path').length", vec![]).await.unwrap().as_i64().unwrap();
+    let paths: i64 = c
+        .execute("return document.querySelectorAll('#pref-map svg path').length", vec![])
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
     assert!(paths >= 47, "{paths} paths in the map");
     c.wait().at_most(WAIT).for_element(Locator::Css("#rank-chart[data-rendered='true']")).await.expect("rank chart");
     assert_eq!(attr(c, "#rank-chart", "data-bars").await.as_deref(), Some("330"));
@@ -118,9 +122,12 @@ async fn planner_sees_the_map_overrides_a_designation_and_finds_it_in_the_audit_
     search.clear().await.unwrap();
     search.send_keys(" ").await.unwrap();
     search.clear().await.unwrap();
-    c.execute("const i=document.getElementById('area-search'); i.value=''; i.dispatchEvent(new Event('input'))", vec![])
-        .await
-        .unwrap();
+    c.execute(
+        "const i=document.getElementById('area-search'); i.value=''; i.dispatchEvent(new Event('input'))",
+        vec![],
+    )
+    .await
+    .unwrap();
     assert_eq!(visible(c).await, 330);
     browser.screenshot(&shots.join("areas.png")).await.unwrap();
 

@@ -70,9 +70,7 @@ impl TestApp {
     pub async fn with_settings(db: TestDatabase, settings: ServerSettings) -> TestApp {
         let now = ishi_server::clock::rfc3339(NOW);
         let (store, _) = ishi_server::open_store(&db.url, &now).await.expect("open the store");
-        let state = AppState::new(store, Arc::new(FixedClock(NOW)), settings)
-            .await
-            .expect("state");
+        let state = AppState::new(store, Arc::new(FixedClock(NOW)), settings).await.expect("state");
         let router = ishi_server::router(state.clone());
         TestApp { state, router, backend: db.backend, db }
     }
