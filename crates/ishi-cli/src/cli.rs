@@ -65,6 +65,11 @@ pub struct ServeArgs {
     /// localhost (browsers already accept Secure cookies on http://localhost and http://127.0.0.1).
     #[arg(long)]
     pub insecure_cookies: bool,
+    /// Import the fictional example roster and ledgers of `examples/renewal/` (five specialists named
+    /// 架空…) when the database has no specialist yet: a workspace to try the renewal pages on. Never
+    /// for a real society's database.
+    #[arg(long)]
+    pub examples: bool,
 }
 
 #[derive(Debug, Subcommand)]

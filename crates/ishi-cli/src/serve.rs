@@ -28,6 +28,7 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
         addr: SocketAddr::new(args.bind, args.port),
         database_url: database_url(&args.database)?,
         settings: ServerSettings { secure_cookies: !args.insecure_cookies },
+        examples: args.examples,
     };
     runtime()?.block_on(ishi_server::serve(config, Arc::new(SystemClock)))?;
     Ok(())

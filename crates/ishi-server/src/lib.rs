@@ -46,6 +46,8 @@ pub struct Config {
     /// `sqlite://…` or `postgres://…`.
     pub database_url: String,
     pub settings: ServerSettings,
+    /// Import the fictional example roster (`examples/renewal`) into a database without specialists.
+    pub examples: bool,
 }
 
 /// The database URL of the embedded default: `ishi.db` in `data_dir`.
@@ -139,6 +141,9 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<(), AppError
     }
     if prepared.seeded {
         eprintln!("database: seeded the shipped official data ({})", ishi_io::shipped::SOURCE_2024);
+    }
+    if config.examples && renewal::seed(&store, &now).await? {
+        eprintln!("database: imported the FICTIONAL example roster of examples/renewal (架空…; not real people)");
     }
     if let Some(password) = bootstrap_admin(&store, &now).await? {
         eprintln!(

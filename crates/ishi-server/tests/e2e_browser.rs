@@ -142,3 +142,55 @@ async fn planner_sees_the_map_overrides_a_designation_and_finds_it_in_the_audit_
     browser.close().await;
     app.cleanup().await;
 }
+
+async fn total_units(c: &Client) -> f64 {
+    attr(c, "#progress", "data-total-units").await.expect("progress").parse().expect("a number of units")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn specialist_adds_a_ledger_entry_sees_the_progress_change_and_downloads_the_form() {
+    let Some(browser) = Browser::start().await else { return };
+    let db = TestDatabase::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::with_settings(db, ServerSettings { secure_cookies: true }).await;
+    // EX002 of the fictional example roster (examples/renewal), imported as `ishi serve --examples` does.
+    ishi_server::renewal::seed(&app.state.store, "2026-11-21T03:00:00Z").await.unwrap();
+    app.client("futaba", "specialist", Some("EX002")).await;
+    let base = serve(&app).await;
+    let c = browser.client();
+    let shots = screenshots();
+
+    log_in(c, &base, "futaba").await;
+    c.find(Locator::Css("nav.top a[href='/renewal/specialists/EX002']")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(WAIT).for_element(Locator::Css("#progress")).await.expect("the ledger page");
+    let before = total_units(c).await;
+    let rows_before = c.find_all(Locator::Css("#ledger-table tbody tr")).await.unwrap().len();
+    browser.screenshot(&shots.join("ledger-before.png")).await.unwrap();
+
+    // A common lecture (医療安全), attended and approved, inside the renewal period.
+    c.execute("document.getElementById('date').value = '2024-06-01'", vec![]).await.unwrap();
+    c.find(Locator::Css("#kind option[value='common_lecture']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#detail")).await.unwrap().send_keys("医療安全").await.unwrap();
+    c.find(Locator::Css("#quantity")).await.unwrap().send_keys("1").await.unwrap();
+    c.find(Locator::Css("#evidence")).await.unwrap().send_keys("受講証明書（ブラウザから）").await.unwrap();
+    c.find(Locator::Css("#entry-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(WAIT).for_element(Locator::Css("p.flash")).await.expect("confirmation");
+    let rows_after = c.find_all(Locator::Css("#ledger-table tbody tr")).await.unwrap().len();
+    assert_eq!(rows_after, rows_before + 1, "the entry is in the ledger");
+    let after = total_units(c).await;
+    assert!(after > before, "progress moved: {before} → {after} units");
+    browser.screenshot(&shots.join("ledger-after.png")).await.unwrap();
+
+    // The application form, downloaded by the browser.
+    c.find(Locator::Css("#forms a[href$='forms.xlsx']")).await.unwrap().click().await.unwrap();
+    let file = browser.wait_for_file("xlsx", WAIT).await.expect("downloaded");
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"PK"), "{} is an xlsx (zip)", file.display());
+
+    // Another specialist's ledger is not for them.
+    c.goto(&format!("{base}/renewal/specialists/EX001")).await.unwrap();
+    let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+    assert!(body.contains("権限がありません"), "{body}");
+
+    browser.close().await;
+    app.cleanup().await;
+}

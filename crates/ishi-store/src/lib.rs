@@ -37,8 +37,8 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{NewUser, Role, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter};
 pub use error::StoreError;
-pub use plan::{AreaTargetRecord, Dataset, DesignationOverride};
 pub use migrate::MIGRATIONS;
+pub use plan::{AreaTargetRecord, Dataset, DesignationOverride};
 
 /// Which database is behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

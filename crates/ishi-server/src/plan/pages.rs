@@ -106,8 +106,21 @@ struct OverviewPage {
     rank_json: String,
     map_json: String,
     prefectures: Vec<AreaRow>,
-    violations: usize,
+    /// P4.4: (prefecture code, name, message).
+    violations: Vec<(String, String, String)>,
     dataset_source: String,
+}
+
+/// The P4.4 messages of the current targets: (prefecture code, name, message).
+fn violations(view: &super::PlanView) -> Vec<(String, String, String)> {
+    view.violations
+        .iter()
+        .map(|v| {
+            let code = v["tertiary_code"].as_str().unwrap_or_default().to_string();
+            let name = view.area(&code).map(|a| a.summary.name.clone()).unwrap_or_default();
+            (code, name, v["message"].as_str().unwrap_or_default().to_string())
+        })
+        .collect()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -166,7 +179,7 @@ pub async fn overview(
         rank_json,
         map_json,
         prefectures,
-        violations: view.violations.len(),
+        violations: violations(&view),
         dataset_source: view.dataset.source.clone(),
     })
 }
@@ -226,6 +239,8 @@ struct AreaPage {
     flows_out: Vec<FlowView>,
     flows_in: Vec<FlowView>,
     audit: Vec<AuditRow>,
+    /// P4.4 message when this prefecture's secondary targets break it.
+    violation: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -314,6 +329,7 @@ async fn area_page(
         flows_out: a.dispatch_out.clone(),
         flows_in: a.dispatch_in.clone(),
         audit,
+        violation: violations(&view).into_iter().find(|v| v.0 == code).map(|v| v.2),
         row,
         a,
     })?;
