@@ -194,3 +194,37 @@ async fn specialist_adds_a_ledger_entry_sees_the_progress_change_and_downloads_t
     browser.close().await;
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn committee_records_a_decision_on_a_member_due_this_fiscal_year() {
+    let Some(browser) = Browser::start().await else { return };
+    let db = TestDatabase::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::with_settings(db, ServerSettings { secure_cookies: true }).await;
+    ishi_server::renewal::seed(&app.state.store, "2026-11-21T03:00:00Z").await.unwrap();
+    app.client("iinkai", "committee", None).await;
+    let base = serve(&app).await;
+    let c = browser.client();
+
+    log_in(c, &base, "iinkai").await;
+    c.goto(&format!("{base}/renewal/committee?fiscal_year=2025")).await.unwrap();
+    let members = c.find_all(Locator::Css("#members-table tbody tr")).await.unwrap().len();
+    assert!(members >= 2, "{members} members due in FY2025");
+    assert!(c.find(Locator::Css("#synthetic-notice")).await.is_ok(), "the fictional roster is labelled");
+    c.find(Locator::Css("#decision-EX002 option[value='deferred']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#decision-reason-EX002")).await.unwrap().send_keys("留保申請を受理（R6.3）").await.unwrap();
+    c.find(Locator::Css("#member-EX002 .decision-form button")).await.unwrap().click().await.unwrap();
+    let decided = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#member-EX002 .decision[data-decision='deferred']"))
+        .await
+        .expect("the decision is shown");
+    assert!(!decided.text().await.unwrap().is_empty());
+    browser.screenshot(&screenshots().join("committee.png")).await.unwrap();
+    c.goto(&format!("{base}/audit")).await.unwrap();
+    let row = c.find(Locator::Css("#audit-table tbody tr")).await.unwrap().text().await.unwrap();
+    assert!(row.contains("EX002/2025") && row.contains("留保申請を受理"), "{row}");
+
+    browser.close().await;
+    app.cleanup().await;
+}

@@ -163,6 +163,8 @@ pub struct EntryForm {
 struct SpecialistPage {
     ctx: PageContext,
     id: String,
+    /// `id` as a URL path segment (percent-encoded).
+    id_url: String,
     name: String,
     fiscal_year: i64,
     period_start: String,
@@ -338,6 +340,7 @@ fn specialist_page_of(
         verdict_after_ja: plan.verdict_after.as_ja(),
     };
     SpecialistPage {
+        id_url: path_segment(&a.stored.id),
         id: a.stored.id.clone(),
         name: a.stored.name.clone(),
         fiscal_year: a.stored.renewal_fiscal_year,
@@ -499,6 +502,8 @@ pub struct MemberView {
     pub failing_rules: String,
     pub decision: Option<DecisionView>,
     pub href: String,
+    /// The id as a URL path segment.
+    pub id_url: String,
 }
 
 pub struct DecisionView {
@@ -579,6 +584,7 @@ async fn committee_response(
                 at: japan_display(&d.decided_at),
             }),
             href: format!("/renewal/specialists/{}", path_segment(&s.id)),
+            id_url: path_segment(&s.id),
         })
         .collect();
     let counts = [ishi_renewal::Verdict::Pass, ishi_renewal::Verdict::Fail, ishi_renewal::Verdict::Review]
