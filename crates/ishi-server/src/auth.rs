@@ -264,13 +264,7 @@ impl FromRequestParts<AppState> for Session {
             }
             Ok(None) => {
                 let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-                let encoded: String = next
-                    .bytes()
-                    .map(|b| match b {
-                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
-                        _ => format!("%{b:02X}"),
-                    })
-                    .collect();
+                let encoded = crate::encode::percent_encode(next, b"/");
                 Err(axum::response::Redirect::to(&format!("/login?next={encoded}")).into_response())
             }
         }

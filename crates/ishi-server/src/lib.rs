@@ -19,6 +19,7 @@ mod api;
 mod assets;
 pub mod auth;
 pub mod clock;
+mod encode;
 pub mod error;
 mod pages;
 pub mod plan;

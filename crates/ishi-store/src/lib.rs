@@ -58,6 +58,22 @@ pub struct Change {
     pub reason: String,
 }
 
+impl Change {
+    /// A decision, or a change that removes or overrules something, needs a written reason (P3.3).
+    pub(crate) fn require_reason(&self) -> Result<(), StoreError> {
+        if self.reason.trim().is_empty() {
+            Err(StoreError::Conflict("a written reason is required".into()))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The account making a decision (a decision's `set_by` / `decided_by`): not the system.
+    pub(crate) fn account(&self, what: &str) -> Result<i64, StoreError> {
+        self.user_id.ok_or_else(|| StoreError::Conflict(format!("{what} must be made by an account")))
+    }
+}
+
 /// The database of the workspace.
 #[derive(Debug, Clone)]
 pub struct Store {

@@ -77,12 +77,10 @@ fn json_text(value: serde_json::Value) -> String {
     value.to_string()
 }
 
-/// A decision needs a person (the table's `set_by`) and a written reason (P3.3).
+/// A decision needs a written reason and a person (the table's `set_by`), P3.3.
 fn check_change(change: &Change) -> Result<i64, StoreError> {
-    if change.reason.trim().is_empty() {
-        return Err(StoreError::Conflict("a written reason is required (P3.3)".into()));
-    }
-    change.user_id.ok_or_else(|| StoreError::Conflict("a decision on the plan must be made by an account".into()))
+    change.require_reason()?;
+    change.account("a decision on the plan")
 }
 
 impl Store {

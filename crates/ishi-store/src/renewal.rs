@@ -18,6 +18,7 @@
 //! ([`BATCH_ROWS`] rows on PostgreSQL, [`SQLITE_BATCH_VALUES`] values on SQLite), so a national roster
 //! (thousands of specialists, 10^5 ledger rows) is stored in seconds.
 
+use ishi_io::renewal_records::{LedgerRecord, RosterRecord};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -37,34 +38,13 @@ pub const SQLITE_BATCH_VALUES: usize = 480;
 /// The decisions the committee records on a renewal (the schema's CHECK allows these).
 pub const DECISION_KEYS: [&str; 3] = ["approved", "rejected", "deferred"];
 
-/// One row of the roster (`specialists.csv`): a specialist and the renewal being decided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Specialist {
-    pub id: String,
-    pub name: String,
-    pub renewals_completed: i64,
-    pub renewal_fiscal_year: i64,
-    /// `YYYY-MM-DD`.
-    pub period_start: String,
-    pub period_end: String,
-    pub extensions: i64,
-    /// The 留保 reason as written, if any.
-    pub deferral: Option<String>,
-}
+/// One row of the roster (`specialists.csv`) as stored: exactly the row the renewal reader accepted
+/// (`ishi_io::renewal_records::RosterRecord`), so what is stored and what is read back are one type.
+pub type Specialist = RosterRecord;
 
-/// A ledger row to store: the columns of `ledger.csv` as written.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-pub struct NewLedgerEntry {
-    pub specialist_id: String,
-    pub date: String,
-    pub kind: String,
-    pub detail: String,
-    pub quantity: String,
-    pub role: String,
-    pub approved: String,
-    pub e_learning: String,
-    pub evidence: String,
-}
+/// A ledger row to store: the nine columns of `ledger.csv` as written
+/// (`ishi_io::renewal_records::LedgerRecord`).
+pub type NewLedgerEntry = LedgerRecord;
 
 /// A stored ledger row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -120,6 +100,22 @@ pub struct ImportRecord {
     pub imported_at: String,
 }
 
+impl ImportRecord {
+    /// The record of import `id` just committed by `change`.
+    fn committed(id: i64, kind: &str, import: &NewImport<'_>, rows: usize, change: &Change) -> Self {
+        ImportRecord {
+            id,
+            kind: kind.into(),
+            file_name: import.file_name.into(),
+            sha256: import.sha256.into(),
+            row_count: rows as i64,
+            imported_by: change.user_id,
+            imported_by_login: change.user_id.map(|_| change.login.clone()),
+            imported_at: change.at.clone(),
+        }
+    }
+}
+
 /// What an import brings besides its rows.
 #[derive(Debug, Clone)]
 pub struct NewImport<'a> {
@@ -145,6 +141,9 @@ pub struct Decision {
 
 const SPECIALIST_COLUMNS: &str =
     "id, name, renewals_completed, renewal_fiscal_year, period_start, period_end, extensions, deferral";
+/// A decision with the login of who made it (joined at read time).
+const DECISION_SELECT: &str = "SELECT d.specialist_id, d.fiscal_year, d.decision, d.reason, d.decided_by, u.login, \
+     d.decided_at FROM committee_decisions d LEFT JOIN users u ON u.id = d.decided_by";
 const LEDGER_COLUMNS: &str = "id, specialist_id, date, kind, detail, quantity, role, approved, e_learning, evidence, \
      created_by, created_at, import_id";
 
@@ -206,15 +205,6 @@ fn decision_from(row: &AnyRow) -> Result<Decision, StoreError> {
 
 fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-/// A change that removes or overrules something needs a written reason.
-fn require_reason(change: &Change) -> Result<(), StoreError> {
-    if change.reason.trim().is_empty() {
-        Err(StoreError::Conflict("a written reason is required".into()))
-    } else {
-        Ok(())
-    }
 }
 
 /// `($1, $2, …), ($k, …)` for `rows` rows of `columns` values, numbered from `$1`.
@@ -484,7 +474,7 @@ impl Store {
         entry_id: i64,
         change: &Change,
     ) -> Result<LedgerEntryRecord, StoreError> {
-        require_reason(change)?;
+        change.require_reason()?;
         let mut tx = self.pool().begin().await?;
         let row = sqlx::query(dynamic(format!(
             "SELECT {LEDGER_COLUMNS} FROM ledger_entries WHERE id = $1 AND specialist_id = $2"
@@ -532,16 +522,7 @@ impl Store {
         append(&mut tx, change, &AuditRecord::new("import", &id.to_string(), "import", None, Some(after.to_string())))
             .await?;
         tx.commit().await?;
-        Ok(ImportRecord {
-            id,
-            kind: kind.into(),
-            file_name: import.file_name.into(),
-            sha256: import.sha256.into(),
-            row_count: rows as i64,
-            imported_by: change.user_id,
-            imported_by_login: change.user_id.map(|_| change.login.clone()),
-            imported_at: change.at.clone(),
-        })
+        Ok(ImportRecord::committed(id, kind, import, rows, change))
     }
 
     /// Imports one specialist's ledger file (kind `ledger`): every row must be theirs; the rows are
@@ -577,16 +558,7 @@ impl Store {
         append(&mut tx, change, &AuditRecord::new("ledger_entry", &key, "import", None, Some(after.to_string())))
             .await?;
         tx.commit().await?;
-        Ok(ImportRecord {
-            id,
-            kind: "ledger".into(),
-            file_name: import.file_name.into(),
-            sha256: import.sha256.into(),
-            row_count: ledger.len() as i64,
-            imported_by: change.user_id,
-            imported_by_login: change.user_id.map(|_| change.login.clone()),
-            imported_at: change.at.clone(),
-        })
+        Ok(ImportRecord::committed(id, "ledger", import, ledger.len(), change))
     }
 
     /// Every committed import, oldest first.
@@ -609,9 +581,8 @@ impl Store {
         decision: &str,
         change: &Change,
     ) -> Result<Decision, StoreError> {
-        require_reason(change)?;
-        let user_id =
-            change.user_id.ok_or_else(|| StoreError::Conflict("a decision must be made by an account".into()))?;
+        change.require_reason()?;
+        let user_id = change.account("a decision")?;
         if !DECISION_KEYS.contains(&decision) {
             return Err(StoreError::Conflict(format!(
                 "decision {decision:?} is not one of approved, rejected, deferred"
@@ -664,28 +635,20 @@ impl Store {
 
     /// The committee's decisions on the renewals of `fiscal_year`, by specialist id.
     pub async fn decisions(&self, fiscal_year: i64) -> Result<Vec<Decision>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT d.specialist_id, d.fiscal_year, d.decision, d.reason, d.decided_by, u.login, d.decided_at \
-             FROM committee_decisions d LEFT JOIN users u ON u.id = d.decided_by WHERE d.fiscal_year = $1 \
-             ORDER BY d.specialist_id",
-        )
-        .bind(fiscal_year)
-        .fetch_all(self.pool())
-        .await?;
+        let rows = sqlx::query(dynamic(format!("{DECISION_SELECT} WHERE d.fiscal_year = $1 ORDER BY d.specialist_id")))
+            .bind(fiscal_year)
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(decision_from).collect()
     }
 
     /// The decision on one renewal, if any.
     pub async fn decision(&self, specialist_id: &str, fiscal_year: i64) -> Result<Option<Decision>, StoreError> {
-        let row = sqlx::query(
-            "SELECT d.specialist_id, d.fiscal_year, d.decision, d.reason, d.decided_by, u.login, d.decided_at \
-             FROM committee_decisions d LEFT JOIN users u ON u.id = d.decided_by \
-             WHERE d.specialist_id = $1 AND d.fiscal_year = $2",
-        )
-        .bind(specialist_id)
-        .bind(fiscal_year)
-        .fetch_optional(self.pool())
-        .await?;
+        let row = sqlx::query(dynamic(format!("{DECISION_SELECT} WHERE d.specialist_id = $1 AND d.fiscal_year = $2")))
+            .bind(specialist_id)
+            .bind(fiscal_year)
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(decision_from).transpose()
     }
 }

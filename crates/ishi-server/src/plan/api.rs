@@ -244,7 +244,7 @@ pub fn parse_designation(text: &str) -> Result<&'static str, AppError> {
 }
 
 pub fn check_physicians(physicians: f64) -> Result<(), AppError> {
-    if physicians.is_finite() && physicians >= 0.0 && physicians < 1.0e7 {
+    if (0.0..1.0e7).contains(&physicians) {
         Ok(())
     } else {
         Err(AppError::bad("physicians", format!("目標医師数 {physicians} は0以上の数で指定してください")))

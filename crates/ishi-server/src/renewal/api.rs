@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use ishi_calendar::CalendarDate;
 use ishi_io::renewal_export::EvaluationCsvWriter;
 use ishi_io::renewal_import::LedgerText;
 use ishi_io::renewal_records::LedgerRecord;
@@ -291,16 +292,7 @@ fn json_response(status: StatusCode, bytes: Bytes) -> Response {
 
 /// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266 / 5987).
 pub(super) fn attachment(ascii: &str, utf8: &str) -> String {
-    let encoded: String = utf8
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = crate::encode::percent_encode(utf8, b"");
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
@@ -498,16 +490,7 @@ pub async fn evaluation(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     session.require_ledger_read(&id)?;
-    let today = state.today();
-    if let Some(bytes) = state.renewal.cached(Cached::Evaluation, &id, today) {
-        return Ok(json_response(StatusCode::OK, bytes));
-    }
-    let generation = state.renewal.generation();
-    let (stored, entries) = service::load(&state.store, &id).await?;
-    let a = service::assess(&state.renewal.book, stored, entries, LedgerText::Drop)?;
-    let bytes = service::json_bytes(&service::evaluation_value(&a, today));
-    state.renewal.put(Cached::Evaluation, &id, generation, today, bytes.clone());
-    Ok(json_response(StatusCode::OK, bytes))
+    cached_answer(&state, Cached::Evaluation, &id, |a, today| Ok(service::evaluation_value(a, today))).await
 }
 
 /// What is left to do before the deadline, in the fewest hours (`ishi renew plan`), as of today.
@@ -520,16 +503,30 @@ pub async fn remaining(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     session.require_ledger_read(&id)?;
+    cached_answer(&state, Cached::Remaining, &id, |a, today| {
+        Ok(service::remaining_value(&a.plan(&state.renewal.book, today)?, today))
+    })
+    .await
+}
+
+/// Specialist `id`'s answer `which` as of today: from the cache, else computed by `answer` from their
+/// stored rows and cached. The generation is read before the rows are loaded, so an answer computed
+/// from rows that a change has replaced meanwhile is served but not kept.
+async fn cached_answer(
+    state: &AppState,
+    which: Cached,
+    id: &str,
+    answer: impl FnOnce(&service::Assessment, CalendarDate) -> Result<serde_json::Value, AppError>,
+) -> Result<Response, AppError> {
     let today = state.today();
-    if let Some(bytes) = state.renewal.cached(Cached::Remaining, &id, today) {
+    if let Some(bytes) = state.renewal.cached(which, id, today) {
         return Ok(json_response(StatusCode::OK, bytes));
     }
     let generation = state.renewal.generation();
-    let (stored, entries) = service::load(&state.store, &id).await?;
+    let (stored, entries) = service::load(&state.store, id).await?;
     let a = service::assess(&state.renewal.book, stored, entries, LedgerText::Drop)?;
-    let plan = a.plan(&state.renewal.book, today)?;
-    let bytes = service::json_bytes(&service::remaining_value(&plan, today));
-    state.renewal.put(Cached::Remaining, &id, generation, today, bytes.clone());
+    let bytes = service::json_bytes(&answer(&a, today)?);
+    state.renewal.put(which, id, generation, today, bytes.clone());
     Ok(json_response(StatusCode::OK, bytes))
 }
 
@@ -710,19 +707,7 @@ pub async fn import_roster(
             req.ledger_csv.map(|t| Received { file_name: "ledger.csv".into(), bytes: t.into_bytes() }),
         )
     } else {
-        let files = received_files(&state, request, &["specialists", "ledger"], "specialists.csv").await?;
-        let mut specialists = None;
-        let mut ledger = None;
-        for (name, file) in files {
-            match name.as_str() {
-                "specialists" => specialists = Some(file),
-                _ => ledger = Some(file),
-            }
-        }
-        let Some(specialists) = specialists else {
-            return Err(AppError::bad("specialists", "名簿（specialists.csv）のファイルがありません"));
-        };
-        (specialists, ledger)
+        roster_files(&state, request, "名簿（specialists.csv）のファイルがありません").await?
     };
     let change = session.change(state.now(), format!("名簿 {} の取り込み", specialists.file_name));
     let record = service::import_roster(&state.store, specialists, ledger, &change, false).await?;
@@ -801,3 +786,23 @@ pub async fn verdicts_csv(
     ))
 )]
 pub struct RenewalApi;
+
+/// The roster file (`specialists`, required; `missing` says so when absent) and the ledger file
+/// (`ledger`, optional) of a multipart roster import.
+pub(super) async fn roster_files(
+    state: &AppState,
+    request: Request,
+    missing: &str,
+) -> Result<(Received, Option<Received>), AppError> {
+    let files = received_files(state, request, &["specialists", "ledger"], "specialists.csv").await?;
+    let mut specialists = None;
+    let mut ledger = None;
+    for (name, file) in files {
+        match name.as_str() {
+            "specialists" => specialists = Some(file),
+            _ => ledger = Some(file),
+        }
+    }
+    let specialists = specialists.ok_or_else(|| AppError::bad("specialists", missing))?;
+    Ok((specialists, ledger))
+}

@@ -390,15 +390,7 @@ pub async fn specialist_page(
 }
 
 fn path_segment(id: &str) -> String {
-    id.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    crate::encode::percent_encode(id, b"")
 }
 
 fn redirect_to_specialist(id: &str, done: &str, anchor: &str) -> Response {
@@ -561,7 +553,7 @@ async fn committee_response(
         None if years.contains(&current) => current,
         None => years.iter().rev().find(|&&y| y <= current).or(years.last()).copied().unwrap_or(current),
     };
-    let c = service::committee(&state, Some(fy)).await?;
+    let c = service::committee(state, Some(fy)).await?;
     let members: Vec<MemberView> = c
         .stored
         .iter()
@@ -671,18 +663,8 @@ pub async fn import_roster_submit(
 ) -> Result<Response, PageError> {
     session.require(&REVIEWERS)?;
     let result = async {
-        let files = api::received_files(&state, request, &["specialists", "ledger"], "specialists.csv").await?;
-        let mut specialists = None;
-        let mut ledger = None;
-        for (name, file) in files {
-            match name.as_str() {
-                "specialists" => specialists = Some(file),
-                _ => ledger = Some(file),
-            }
-        }
-        let Some(specialists) = specialists else {
-            return Err(AppError::bad("specialists", "名簿（specialists.csv）のファイルを選んでください"));
-        };
+        let (specialists, ledger) =
+            api::roster_files(&state, request, "名簿（specialists.csv）のファイルを選んでください").await?;
         let change = session.change(state.now(), format!("名簿 {} の取り込み（画面）", specialists.file_name));
         service::import_roster(&state.store, specialists, ledger, &change, false).await
     }

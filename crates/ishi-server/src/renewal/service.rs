@@ -8,8 +8,7 @@ use ishi_io::InputError;
 use ishi_io::renewal_export::{evaluation_json, plan_json};
 use ishi_io::renewal_import::{LedgerText, Membership};
 use ishi_io::renewal_records::{
-    LedgerRecord, RosterRecord, StoredRow, Upload, check_appended, membership_of, read_ledger_upload,
-    read_roster_upload,
+    LedgerRecord, StoredRow, Upload, check_appended, membership_of, read_ledger_upload, read_roster_upload,
 };
 use ishi_renewal::{Evaluation, Evaluator, RenewalPlan, RuleBook, what_is_left};
 use ishi_store::renewal::{
@@ -27,60 +26,6 @@ pub const EXAMPLE_SPECIALISTS: &[u8] = include_bytes!("../../../../examples/rene
 pub const EXAMPLE_LEDGER: &[u8] = include_bytes!("../../../../examples/renewal/ledger.csv");
 /// The import's file name, which says what the rows are.
 pub const EXAMPLE_FILE_NAME: &str = "examples/renewal/specialists.csv + ledger.csv（架空の例・SYNTHETIC）";
-
-pub fn roster_record(s: &StoredSpecialist) -> RosterRecord {
-    RosterRecord {
-        id: s.id.clone(),
-        name: s.name.clone(),
-        renewals_completed: s.renewals_completed,
-        renewal_fiscal_year: s.renewal_fiscal_year,
-        period_start: s.period_start.clone(),
-        period_end: s.period_end.clone(),
-        extensions: s.extensions,
-        deferral: s.deferral.clone(),
-    }
-}
-
-fn stored_specialist(r: RosterRecord) -> StoredSpecialist {
-    StoredSpecialist {
-        id: r.id,
-        name: r.name,
-        renewals_completed: r.renewals_completed,
-        renewal_fiscal_year: r.renewal_fiscal_year,
-        period_start: r.period_start,
-        period_end: r.period_end,
-        extensions: r.extensions,
-        deferral: r.deferral,
-    }
-}
-
-pub fn ledger_record(e: &LedgerEntryRecord) -> LedgerRecord {
-    LedgerRecord {
-        specialist_id: e.specialist_id.clone(),
-        date: e.date.clone(),
-        kind: e.kind.clone(),
-        detail: e.detail.clone(),
-        quantity: e.quantity.clone(),
-        role: e.role.clone(),
-        approved: e.approved.clone(),
-        e_learning: e.e_learning.clone(),
-        evidence: e.evidence.clone(),
-    }
-}
-
-pub fn new_entry(r: LedgerRecord) -> NewLedgerEntry {
-    NewLedgerEntry {
-        specialist_id: r.specialist_id,
-        date: r.date,
-        kind: r.kind,
-        detail: r.detail,
-        quantity: r.quantity,
-        role: r.role,
-        approved: r.approved,
-        e_learning: r.e_learning,
-        evidence: r.evidence,
-    }
-}
 
 /// A file refused by the reader: 422 naming file, row, column and value; nothing was stored.
 pub fn import_error(e: InputError) -> AppError {
@@ -157,8 +102,8 @@ pub fn assess(
     entries: Vec<LedgerEntryRecord>,
     text: LedgerText,
 ) -> Result<Assessment, AppError> {
-    let ledger: Vec<LedgerRecord> = entries.iter().map(ledger_record).collect();
-    let membership = membership_of(&[roster_record(&stored)], &ledger, text).map_err(stored_error)?;
+    let ledger: Vec<LedgerRecord> = entries.iter().map(LedgerEntryRecord::columns).collect();
+    let membership = membership_of(std::slice::from_ref(&stored), &ledger, text).map_err(stored_error)?;
     let evaluation = Evaluator::new(book)
         .evaluate(&membership.specialists[0], membership.ledger(0))
         .map_err(|e| AppError::Conflict(format!("判定できません: {e}")))?;
@@ -231,10 +176,9 @@ pub async fn committee(state: &AppState, fiscal_year: Option<i64>) -> Result<Com
     }
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
-        let roster: Vec<RosterRecord> = stored.iter().map(roster_record).collect();
-        let rows: Vec<LedgerRecord> = ledger.iter().map(ledger_record).collect();
+        let rows: Vec<LedgerRecord> = ledger.iter().map(LedgerEntryRecord::columns).collect();
         drop(ledger);
-        let membership = membership_of(&roster, &rows, LedgerText::Drop).map_err(stored_error)?;
+        let membership = membership_of(&stored, &rows, LedgerText::Drop).map_err(stored_error)?;
         let mut evaluator = Evaluator::new(&state.renewal.book);
         let evaluations = (0..membership.specialists.len())
             .map(|i| evaluator.evaluate(&membership.specialists[i], membership.ledger(i)))
@@ -291,7 +235,7 @@ pub async fn import_roster(
     let upload = if !stored.is_empty() && !upload.ledger.is_empty() {
         let ledger_file = ledger.as_ref().map_or("ledger.csv", |l| l.file_name.as_str()).to_string();
         let (upload, checked) = tokio::task::spawn_blocking(move || {
-            let records: Vec<LedgerRecord> = stored.iter().map(ledger_record).collect();
+            let records: Vec<LedgerRecord> = stored.iter().map(LedgerEntryRecord::columns).collect();
             let rows: Vec<StoredRow> =
                 stored.iter().zip(&records).map(|(e, r)| StoredRow { id: e.id, record: r }).collect();
             let checked = check_appended(&upload.specialists, &rows, &upload.ledger, &ledger_file);
@@ -313,8 +257,8 @@ pub async fn import_roster(
         Some(l) => format!("{} + {}", specialists.file_name, l.file_name),
         None => specialists.file_name.clone(),
     };
-    let roster: Vec<StoredSpecialist> = upload.specialists.into_iter().map(stored_specialist).collect();
-    let rows: Vec<NewLedgerEntry> = upload.ledger.into_iter().map(|(_, r)| new_entry(r)).collect();
+    let roster: Vec<StoredSpecialist> = upload.specialists;
+    let rows: Vec<NewLedgerEntry> = upload.ledger.into_iter().map(|(_, r)| r).collect();
     let import = NewImport { file_name: &file_name, sha256: &sha256, example };
     let record = store.import_roster(&import, &roster, &rows, change, &log_started).await?;
     eprintln!("import: committed #{} ({} rows)", record.id, record.row_count);
@@ -330,11 +274,11 @@ pub async fn import_ledger(
     change: &Change,
 ) -> Result<ImportRecord, AppError> {
     let (specialist, entries) = load(store, specialist_id).await?;
-    let roster = roster_record(&specialist);
+    let roster = specialist.clone();
     let (file, rows, roster) = tokio::task::spawn_blocking(move || {
         let upload = Upload { file: &file.file_name, bytes: &file.bytes };
         let rows = read_ledger_upload(upload, &roster).and_then(|rows| {
-            let records: Vec<LedgerRecord> = entries.iter().map(ledger_record).collect();
+            let records: Vec<LedgerRecord> = entries.iter().map(LedgerEntryRecord::columns).collect();
             let stored: Vec<StoredRow> =
                 entries.iter().zip(&records).map(|(e, r)| StoredRow { id: e.id, record: r }).collect();
             check_appended(std::slice::from_ref(&roster), &stored, &rows, upload.file).map(|()| rows)
@@ -348,7 +292,7 @@ pub async fn import_ledger(
         return Err(AppError::bad("file", format!("{}: 台帳の行がありません", file.file_name)));
     }
     let sha256 = sha256_hex(&[&file.bytes]);
-    let rows: Vec<NewLedgerEntry> = rows.into_iter().map(|(_, r)| new_entry(r)).collect();
+    let rows: Vec<NewLedgerEntry> = rows.into_iter().map(|(_, r)| r).collect();
     let import = NewImport { file_name: &file.file_name, sha256: &sha256, example: false };
     let record = store.import_ledger(&roster.id, &import, &rows, change, &log_started).await?;
     eprintln!("import: committed #{} ({} rows)", record.id, record.row_count);
@@ -365,12 +309,12 @@ pub async fn add_entry(
 ) -> Result<LedgerEntryRecord, AppError> {
     let (specialist, entries) = load(store, specialist_id).await?;
     let record = LedgerRecord { specialist_id: specialist.id.clone(), ..record };
-    let records: Vec<LedgerRecord> = entries.iter().map(ledger_record).collect();
+    let records: Vec<LedgerRecord> = entries.iter().map(LedgerEntryRecord::columns).collect();
     let stored: Vec<StoredRow> = entries.iter().zip(&records).map(|(e, r)| StoredRow { id: e.id, record: r }).collect();
     let new = [(entries.len() + 2, record)];
-    check_appended(&[roster_record(&specialist)], &stored, &new, "入力").map_err(entry_error)?;
+    check_appended(std::slice::from_ref(&specialist), &stored, &new, "入力").map_err(entry_error)?;
     let [(_, record)] = new;
-    Ok(store.add_ledger_entry(&new_entry(record), change).await?)
+    Ok(store.add_ledger_entry(&record, change).await?)
 }
 
 /// Puts the shipped fictional example roster into a database that has never had one (first start).
