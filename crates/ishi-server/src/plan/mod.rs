@@ -114,9 +114,11 @@ async fn compute(store: &Store, pending: Option<&Pending<'_>>) -> Result<PlanVie
 /// Sets an override (P3.3) after checking that the engines accept it.
 pub async fn set_override(state: &AppState, code: &str, designation: &str, change: &Change) -> Result<(), AppError> {
     let _guard = state.plan.writing.lock().await;
-    compute(&state.store, Some(&Pending::Override { code, designation, change })).await?;
+    // The plan with the decision is computed before it is stored: a refusal stores nothing, and the
+    // view computed is the one that stands once it is stored.
+    let view = compute(&state.store, Some(&Pending::Override { code, designation, change })).await?;
     state.store.set_designation_override(code, designation, change).await?;
-    state.plan.replace(compute(&state.store, None).await?);
+    state.plan.replace(view);
     Ok(())
 }
 
@@ -133,9 +135,9 @@ pub async fn clear_override(state: &AppState, code: &str, change: &Change) -> Re
 /// Sets a target (P4.2) after checking that the engines accept it.
 pub async fn set_target(state: &AppState, code: &str, physicians: f64, change: &Change) -> Result<(), AppError> {
     let _guard = state.plan.writing.lock().await;
-    compute(&state.store, Some(&Pending::Target { code, physicians, change })).await?;
+    let view = compute(&state.store, Some(&Pending::Target { code, physicians, change })).await?;
     state.store.set_area_target(code, physicians, change).await?;
-    state.plan.replace(compute(&state.store, None).await?);
+    state.plan.replace(view);
     Ok(())
 }
 
